@@ -1,0 +1,1 @@
+"""Rasa custom actions of Trợ lý số: thin wrappers that call the `bot` package."""

@@ -1,0 +1,47 @@
+"""The `trolyso` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.knowledge.cli import add_kb_commands
+from bot.settings import get_settings
+
+
+def cmd_run(_args: argparse.Namespace) -> int:
+    """Start Rasa, the action server and the gateway under the supervisor."""
+    from bot.run import run
+
+    return run(get_settings())
+
+
+def cmd_train(_args: argparse.Namespace) -> int:
+    """Train the Rasa model unless one for the current inputs exists."""
+    from bot.rasa_model import ensure_trained
+
+    path, trained = ensure_trained()
+    print(f"✓ {'trained' if trained else 'reusing'} Rasa model {path.relative_to(path.parents[1])}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(prog="trolyso", description="Trợ lý số: command line")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start the assistant (Rasa, actions, gateway)").set_defaults(func=cmd_run)
+    commands.add_parser("train", help="train the Rasa model if its inputs changed").set_defaults(func=cmd_train)
+    add_kb_commands(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `trolyso` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The knowledge base: schema, loading, validation, import and statistics."""

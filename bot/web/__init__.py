@@ -1,0 +1,1 @@
+"""The gateway: a FastAPI app serving the chat API, the web widget and the dashboards."""

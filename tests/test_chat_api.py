@@ -1,0 +1,67 @@
+"""Input validation of POST /api/chat: every bad request gets a 4xx with a Vietnamese reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.settings import Settings
+from bot.web.app import create_app
+from tests.processes import free_port
+
+
+@pytest.fixture()
+def client(tmp_path) -> Iterator[TestClient]:
+    # Rasa is never reached by these requests: nothing listens on this port.
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'test.db'}", rasa_url=f"http://127.0.0.1:{free_port()}"
+    )
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "reason_part"),
+    [
+        (b"", 400, "trống"),
+        (b"{not json", 400, "JSON"),
+        (b"\xff\xfe\x00garbage", 400, "UTF-8"),
+        (b'["xin chao"]', 422, "đối tượng JSON"),
+        (b'{"session_id": "abc", "text": ""}', 422, "chưa nhập"),
+        (b'{"session_id": "abc", "text": "   \\n\\t "}', 422, "chưa nhập"),
+        (b'{"session_id": "abc", "text": 42}', 422, "text"),
+        (b'{"session_id": 7, "text": "xin chao"}', 422, "session_id"),
+        (b'{"session_id": "a b<script>", "text": "xin chao"}', 422, "session_id"),
+        (b'{"text": "xin chao"}', 422, "session_id"),
+    ],
+)
+def test_bad_requests_get_4xx_with_reason(client: TestClient, body: bytes, status: int, reason_part: str):
+    response = client.post("/api/chat", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == status
+    assert reason_part in response.json()["error"]
+
+
+def test_text_over_limit_is_rejected(client: TestClient):
+    response = client.post("/api/chat", json={"session_id": "abc", "text": "a" * 2001})
+    assert response.status_code == 422
+    assert "2000" in response.json()["error"]
+
+
+def test_100_kb_body_is_rejected_before_parsing(client: TestClient):
+    response = client.post("/api/chat", json={"session_id": "abc", "text": "x" * 100_000})
+    assert response.status_code == 413
+    assert "quá dài" in response.json()["error"]
+
+
+def test_rasa_down_gives_503_not_500(client: TestClient):
+    response = client.post("/api/chat", json={"session_id": "abc", "text": "xin chào"})
+    assert response.status_code == 503
+    assert "thử lại" in response.json()["error"]
+
+
+def test_healthz_reports_each_component(client: TestClient):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["components"] == {"rasa": "down", "actions": "down", "database": "ok"}
