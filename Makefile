@@ -20,6 +20,7 @@ lint: setup
 	@$(VENV_BIN)/ruff check bot actions tests bench
 
 test: train lint
+	@$(VENV_BIN)/trolyso kb validate knowledge/
 	@$(VENV_BIN)/python -m pytest -q
 
 bench: train
