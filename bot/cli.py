@@ -7,6 +7,7 @@ import logging
 import sys
 
 from bot.knowledge.cli import add_kb_commands
+from bot.retrieval.cli import add_retrieval_commands
 from bot.settings import get_settings
 
 
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="start the assistant (Rasa, actions, gateway)").set_defaults(func=cmd_run)
     commands.add_parser("train", help="train the Rasa model if its inputs changed").set_defaults(func=cmd_train)
     add_kb_commands(commands)
+    add_retrieval_commands(commands)
     return parser
 
 

@@ -45,6 +45,18 @@ class Settings(BaseSettings):
         default=None,
         description="Model name or local path for the sentence-transformers backend.",
     )
+    retrieval_dense_weight: float = Field(
+        default=0.2, description="Weight of the dense ranking in the fused score (the rest is BM25)."
+    )
+    retrieval_coverage_weight: float = Field(
+        default=0.1, description="Weight of lexical coverage in the confidence (dense cosine + weight × coverage)."
+    )
+    retrieval_answer_threshold: float = Field(
+        default=0.86, description="Confidence below which the assistant abstains (provisional, see bench/)."
+    )
+    retrieval_clarify_margin: float = Field(
+        default=0.01, description="Candidates this close to the best one in confidence are offered as choices."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level.")
     rasa_timeout_seconds: float = Field(default=30.0, description="How long the gateway waits for Rasa.")
 

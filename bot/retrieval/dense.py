@@ -1,0 +1,52 @@
+"""A FAISS inner-product index of L2-normalised vectors with stable integer ids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+
+class DenseIndex:
+    """Cosine search over vectors; vectors can be added and removed by id without a rebuild."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+        self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+    def __len__(self) -> int:
+        return int(self._index.ntotal)
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """Add `vectors` under `ids` (int64)."""
+        if len(ids):
+            self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids.astype(np.int64))
+
+    def remove(self, ids: list[int]) -> None:
+        """Remove the vectors with these ids."""
+        if ids:
+            self._index.remove_ids(np.asarray(ids, dtype=np.int64))
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The `k` best (scores, ids) for one query vector; ids of -1 mark empty slots."""
+        k = min(k, len(self)) or 1
+        scores, ids = self._index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
+        return scores[0], ids[0]
+
+    def vectors(self, ids: list[int]) -> np.ndarray:
+        """The stored vectors of `ids`."""
+        return np.stack([self._index.reconstruct(int(i)) for i in ids]) if ids else np.zeros((0, self.dim))
+
+    def save(self, path: Path) -> None:
+        """Write the index to `path`."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        faiss.write_index(self._index, str(path))
+
+    @classmethod
+    def load(cls, path: Path) -> DenseIndex:
+        """Read an index written by `save`."""
+        index = faiss.read_index(str(path))
+        dense = cls(index.d)
+        dense._index = index
+        return dense
