@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import faiss
 import numpy as np
 
@@ -37,16 +35,3 @@ class DenseIndex:
     def vectors(self, ids: list[int]) -> np.ndarray:
         """The stored vectors of `ids`."""
         return np.stack([self._index.reconstruct(int(i)) for i in ids]) if ids else np.zeros((0, self.dim))
-
-    def save(self, path: Path) -> None:
-        """Write the index to `path`."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        faiss.write_index(self._index, str(path))
-
-    @classmethod
-    def load(cls, path: Path) -> DenseIndex:
-        """Read an index written by `save`."""
-        index = faiss.read_index(str(path))
-        dense = cls(index.d)
-        dense._index = index
-        return dense

@@ -23,13 +23,10 @@ class LexicalIndex:
         self._docs = list(docs)
         self._df = Counter(token for doc in self._docs for token in set(doc))
         self._vocab = {token: i for i, token in enumerate(sorted(self._df))}
-        corpus_ids = [[self._vocab[t] for t in doc] or [] for doc in self._docs]
+        corpus_ids = [[self._vocab[t] for t in doc] for doc in self._docs]
         model = bm25s.BM25()
         model.index(bm25s.tokenization.Tokenized(ids=corpus_ids, vocab=self._vocab), show_progress=False)
         self._model = model
-
-    def __len__(self) -> int:
-        return len(self._docs)
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of `token` (0 for tokens in every document)."""

@@ -64,11 +64,13 @@ class Retriever:
         self._entry_docs: dict[str, list[int]] = defaultdict(list)
         self._entry_tokens: dict[str, set[str]] = {}
         self._next_doc_id = 0
+        self._next_vector_id = 0
         self._dense = DenseIndex(embedder.dim)
         self._dense_doc_ids: dict[int, int] = {}  # faiss vector id -> document id
         self._entry_vectors: dict[str, list[int]] = defaultdict(list)
         self._lexical = LexicalIndex()
         self._entry_order: list[str] = []
+        self._entry_position: dict[str, int] = {}
 
     # ---- building and live updates -------------------------------------------------------------
 
@@ -95,8 +97,8 @@ class Retriever:
                     vector_owners.append((entry.id, doc_id))
             self._entry_tokens[entry.id] = tokens
         vectors = self._encode_passages(texts)
-        start = len(self._dense_doc_ids) and max(self._dense_doc_ids) + 1
-        ids = np.arange(start, start + len(texts), dtype=np.int64)
+        ids = np.arange(self._next_vector_id, self._next_vector_id + len(texts), dtype=np.int64)
+        self._next_vector_id += len(texts)
         self._dense.add(ids, vectors)
         for vector_id, (entry_id, doc_id) in zip(ids.tolist(), vector_owners, strict=True):
             self._dense_doc_ids[vector_id] = doc_id
@@ -115,6 +117,7 @@ class Retriever:
     def _rebuild_lexical(self) -> None:
         """One BM25 document per entry: its question, alternates and answer together."""
         self._entry_order = list(self.entries)
+        self._entry_position = {entry_id: i for i, entry_id in enumerate(self._entry_order)}
         self._lexical.build([
             tuple(token for doc_id in self._entry_docs[entry_id] for token in self._documents[doc_id].lexical_tokens)
             for entry_id in self._entry_order
@@ -176,9 +179,8 @@ class Retriever:
             lexical_top = [self._entry_order[i] for i in np.argsort(-lexical)[:CANDIDATES_PER_SIGNAL]
                            if lexical[i] > 0]
             pool = list(dict.fromkeys(dense_top + lexical_top))
-            position = {entry_id: i for i, entry_id in enumerate(self._entry_order)}
             dense_of = {e: dense[e] if e in dense else self._entry_dense_score(e, query_vector) for e in pool}
-            lexical_of = {e: float(lexical[position[e]]) for e in pool}
+            lexical_of = {e: float(lexical[self._entry_position[e]]) for e in pool}
             fused = self._fuse(pool, dense_of, lexical_of)
             candidates = [
                 Candidate(entry_id=e, question=self.entries[e].question, dense=dense_of[e], lexical=lexical_of[e],
