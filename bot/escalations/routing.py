@@ -1,0 +1,60 @@
+"""Routing: each new escalation is announced in the Telegram group of its commune's team, exactly once."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.escalations import messages
+from bot.escalations.notify import Delivery, Notifier
+from bot.escalations.workflow import Workflow
+from bot.models import Escalation
+
+log = logging.getLogger(__name__)
+
+
+def team_notice(workflow: Workflow, row: Escalation, joined_code: str | None) -> Delivery | None:
+    """The announcement of `row` for its team's group; None when the team has no Telegram group."""
+    commune = workflow.commune(row.commune_code)
+    if commune.team.telegram_chat_id is None:
+        return None
+    text = messages.team_notice(row.ticket_code, commune.name, row.question, row.topic, row.phone_masked, joined_code)
+    return Delivery("telegram", str(commune.team.telegram_chat_id), text, messages.team_buttons(row.ticket_code),
+                    row.ticket_code)
+
+
+def dispatch_team_notices(workflow: Workflow, notifier: Notifier, limit: int = 50) -> list[Delivery]:
+    """Announce every escalation not announced yet; return the deliveries sent.
+
+    Each escalation is marked before sending (a conditional UPDATE, so two processes never both send it)
+    and unmarked when sending fails, to be retried on the next call. Teams without a Telegram group
+    work from the web queue: their escalations are only marked.
+    """
+    sent: list[Delivery] = []
+    with Session(workflow.engine, expire_on_commit=False) as session:
+        rows = session.scalars(select(Escalation).where(Escalation.team_notified_at.is_(None))
+                               .order_by(Escalation.id).limit(limit)).all()
+        for row in rows:
+            marked = session.execute(
+                update(Escalation)
+                .where(Escalation.id == row.id, Escalation.team_notified_at.is_(None))
+                .values(team_notified_at=workflow.clock())
+            ).rowcount == 1
+            session.commit()
+            if not marked:
+                continue
+            first = session.scalar(select(Escalation.ticket_code).where(
+                Escalation.cluster_id == row.cluster_id, Escalation.id < row.id).order_by(Escalation.id))
+            delivery = team_notice(workflow, row, first)
+            if delivery is None:
+                continue
+            try:
+                notifier.deliver(delivery.channel, delivery.chat_id, delivery.text, delivery.buttons)
+                sent.append(delivery)
+            except Exception as error:
+                log.warning("team notice for %s failed (%s); will retry", row.ticket_code, type(error).__name__)
+                session.execute(update(Escalation).where(Escalation.id == row.id).values(team_notified_at=None))
+                session.commit()
+    return sent

@@ -1,0 +1,68 @@
+"""Service levels: remind a team of tickets unclaimed too long, report overdue ones to the province."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.escalations import messages
+from bot.escalations.notify import Delivery
+from bot.escalations.states import OPEN
+from bot.escalations.workflow import Workflow
+from bot.models import Escalation
+
+
+@dataclass(frozen=True)
+class SlaReport:
+    """Tickets that needed a reminder or became overdue at this check, and the messages to send."""
+
+    reminded: list[str] = field(default_factory=list)
+    overdue: list[str] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+
+
+def _mark_once(workflow: Workflow, column: str, older_than: datetime, now: datetime) -> list[Escalation]:
+    """Open tickets created before `older_than` whose `column` is unset; set it (once, race-free)."""
+    attribute = getattr(Escalation, column)
+    marked = []
+    with Session(workflow.engine, expire_on_commit=False) as session:
+        rows = session.scalars(select(Escalation).where(
+            Escalation.status == OPEN, Escalation.created_at < older_than, attribute.is_(None)).order_by(Escalation.id)
+        ).all()
+        for row in rows:
+            if session.execute(update(Escalation).where(Escalation.id == row.id, Escalation.status == OPEN,
+                                                        attribute.is_(None)).values({column: now})).rowcount == 1:
+                marked.append(row)
+        session.commit()
+    return marked
+
+
+def sla_check(workflow: Workflow, now: datetime | None = None) -> SlaReport:
+    """Find tickets unclaimed for `ESCALATION_REMIND_AFTER_HOURS` (team reminder) and for
+    `ESCALATION_OVERDUE_AFTER_HOURS` (overdue, to the provincial ICT department); each is reported once.
+
+    `now` defaults to the workflow's clock. Deliveries are made only where a Telegram group is configured.
+    """
+    now = now or workflow.clock()
+    remind_hours = workflow.settings.escalation_remind_after_hours
+    overdue_hours = workflow.settings.escalation_overdue_after_hours
+    deliveries: list[Delivery] = []
+    reminded = _mark_once(workflow, "reminded_at", now - timedelta(hours=remind_hours), now)
+    for row in reminded:
+        commune = workflow.commune(row.commune_code)
+        if commune.team.telegram_chat_id is not None:
+            deliveries.append(Delivery("telegram", str(commune.team.telegram_chat_id),
+                                       messages.reminder(row.ticket_code, commune.name, remind_hours),
+                                       messages.team_buttons(row.ticket_code), row.ticket_code))
+    overdue = _mark_once(workflow, "overdue_at", now - timedelta(hours=overdue_hours), now)
+    department = workflow.province.ict_department_chat_id
+    for row in overdue:
+        if department is not None:
+            commune = workflow.commune(row.commune_code)
+            deliveries.append(Delivery("telegram", str(department),
+                                       messages.overdue_notice(row.ticket_code, commune.name, overdue_hours),
+                                       [], row.ticket_code))
+    return SlaReport([r.ticket_code for r in reminded], [r.ticket_code for r in overdue], deliveries)

@@ -1,0 +1,43 @@
+"""Background upkeep run by the gateway: migrations once the database answers, outbox replay, retention purge."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from sqlalchemy import Engine
+
+from bot.db import migrate
+from bot.escalations.intake import DATABASE_DOWN, replay_outbox
+from bot.questionlog import purge_expired
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+PURGE_EVERY_SECONDS = 24 * 3600
+
+
+def try_migrate(engine: Engine) -> bool:
+    """Run the migrations; False (after a warning) when the database is unreachable."""
+    try:
+        migrate(engine)
+        return True
+    except DATABASE_DOWN:
+        log.warning("database unreachable: migrations will be retried")
+        return False
+
+
+async def upkeep_loop(engine: Engine, settings: Settings, migrated: bool) -> None:
+    """Forever: migrate if not done yet, replay the outbox, purge expired rows once a day."""
+    last_purge = 0.0
+    while True:
+        try:
+            migrated = migrated or await asyncio.to_thread(try_migrate, engine)
+            if migrated:
+                await asyncio.to_thread(replay_outbox, engine=engine, settings=settings)
+                if time.monotonic() - last_purge > PURGE_EVERY_SECONDS:
+                    await asyncio.to_thread(purge_expired, engine=engine, settings=settings)
+                    last_purge = time.monotonic()
+        except DATABASE_DOWN:
+            log.warning("database unreachable during upkeep; retrying later")
+        await asyncio.sleep(settings.outbox_replay_interval_seconds)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the Trợ lý số database (run by `bot.db.migrate`)."""
