@@ -6,6 +6,8 @@ import argparse
 import logging
 import sys
 
+from bot.accounts.cli import add_user_commands
+from bot.gaps.cli import add_gaps_commands
 from bot.knowledge.cli import add_kb_commands
 from bot.retrieval.cli import add_retrieval_commands
 from bot.settings import get_settings
@@ -16,6 +18,13 @@ def cmd_run(_args: argparse.Namespace) -> int:
     from bot.run import run
 
     return run(get_settings())
+
+
+def cmd_telegram(_args: argparse.Namespace) -> int:
+    """Run the Telegram channel alone (`trolyso run` starts it when TELEGRAM_BOT_TOKEN is set)."""
+    from bot.channels.telegram.app import main
+
+    return main(get_settings())
 
 
 def cmd_train(_args: argparse.Namespace) -> int:
@@ -33,8 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start the assistant (Rasa, actions, gateway)").set_defaults(func=cmd_run)
     commands.add_parser("train", help="train the Rasa model if its inputs changed").set_defaults(func=cmd_train)
+    commands.add_parser("telegram", help="run the Telegram channel (needs TELEGRAM_BOT_TOKEN)").set_defaults(
+        func=cmd_telegram
+    )
     add_kb_commands(commands)
     add_retrieval_commands(commands)
+    add_user_commands(commands)
+    add_gaps_commands(commands)
     return parser
 
 

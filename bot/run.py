@@ -19,9 +19,9 @@ def resolve_model(settings: Settings) -> Path:
 
 
 def child_specs(settings: Settings) -> list[ChildSpec]:
-    """Rasa, the action server and the gateway, all bound to 127.0.0.1."""
+    """Rasa, the action server, the gateway and (with a bot token) the Telegram channel, on 127.0.0.1."""
     action_env = {"ACTION_SERVER_PORT": str(settings.action_server_port)}
-    return [
+    specs = [
         ChildSpec(
             name="actions",
             argv=[sys.executable, "-m", "rasa_sdk", "--actions", "actions",
@@ -52,15 +52,29 @@ def child_specs(settings: Settings) -> list[ChildSpec]:
             start_timeout=60.0,
         ),
     ]
+    if settings.telegram_bot_token:
+        specs.append(ChildSpec(
+            name="telegram",
+            argv=[sys.executable, "-m", "bot.cli", "telegram"],
+            health_url=f"http://127.0.0.1:{settings.telegram_health_port}/health",
+            cwd=PROJECT_ROOT,
+            start_timeout=60.0,
+        ))
+    return specs
+
+
+def telegram_status(settings: Settings) -> str:
+    """The banner's Telegram line: off and why, or on and how updates arrive."""
+    if not settings.telegram_bot_token:
+        return "tắt: chưa đặt TELEGRAM_BOT_TOKEN / off: TELEGRAM_BOT_TOKEN is not set"
+    if settings.telegram_webhook_url:
+        return f"bật, webhook / on, webhook: {settings.telegram_webhook_url}"
+    return "bật, long polling / on, long polling"
 
 
 def banner(settings: Settings, failed: list[str]) -> str:
     """The bilingual start-up banner with the URLs people need."""
     base = f"http://{settings.gateway_host}:{settings.gateway_port}"
-    telegram = (
-        "bật (long polling) / on" if settings.telegram_bot_token
-        else "tắt: chưa đặt TELEGRAM_BOT_TOKEN / off: TELEGRAM_BOT_TOKEN is not set"
-    )
     status = (
         "Trợ lý số đã sẵn sàng / Trợ lý số is ready" if not failed
         else f"Chưa sẵn sàng / not healthy: {', '.join(failed)}"
@@ -70,9 +84,10 @@ def banner(settings: Settings, failed: list[str]) -> str:
         f"  {status}",
         f"  Kiểm tra / Health     : {base}/healthz",
         f"  API trò chuyện / Chat : POST {base}/api/chat",
+        f"  Thử widget / Widget   : {base}/demo  (nhúng / embed: {base}/widget.js)",
         f"  Tài liệu API / API doc: {base}/docs",
         f"  Rasa                  : {settings.rasa_url}",
-        f"  Telegram              : {telegram}",
+        f"  Telegram              : {telegram_status(settings)}",
         "  Dừng / Stop: Ctrl-C",
         "=" * 64,
     ]

@@ -53,5 +53,24 @@ install_rasa() {
   "$1/bin/pip" install -c requirements/rasa.lock rasa==3.6.21
 }
 
+# ensure_chromium: the browser tests drive Debian's chromium (Playwright never downloads a browser);
+# the colour emoji font makes their screenshots show the 👍/👎 and topic buttons as phones do.
+CHROMIUM_PACKAGES=(chromium fonts-noto-color-emoji)
+ensure_chromium() {
+  local log=var/log/setup-chromium.log
+  if [ -x /usr/bin/chromium ] && [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then
+    echo "✓ reusing /usr/bin/chromium"; return 0
+  fi
+  command -v apt-get >/dev/null 2>&1 || fail "chromium is missing and apt-get is not available: install Debian's packages ${CHROMIUM_PACKAGES[*]} by hand."
+  [ "$(id -u)" -eq 0 ] || fail "chromium is missing: install it as root with 'apt-get install ${CHROMIUM_PACKAGES[*]}' and run make again."
+  echo "… installing Debian's chromium for the browser tests (log: $log)"
+  if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${CHROMIUM_PACKAGES[@]}"; } >"$log" 2>&1; then
+    tail -n 15 "$log" >&2
+    fail "installing chromium with apt-get failed (full log: $log); check the access to the Debian package mirror and run make again."
+  fi
+  echo "✓ chromium ready"
+}
+
 ensure_venv .venv 3.11 "$(hash_of requirements/main.lock pyproject.toml)" install_main
 ensure_venv .venv-rasa 3.10 "$(hash_of requirements/rasa.lock)" install_rasa
+ensure_chromium

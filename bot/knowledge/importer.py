@@ -3,7 +3,8 @@
 The XLSX reader takes workbooks as people make them: every sheet is read; the header row is
 found wherever it is (columns such as "Câu hỏi" / "Câu trả lời"); an answer continued on the
 following rows is joined; section headings ("I. Nạp tiền") are recognised; a row with a question
-but no answer is reported with its sheet and row number. Repeated questions are imported once.
+but no answer is reported with its sheet and row number. Repeated questions are imported once;
+questions that share one answer become one entry (the later questions as alternates).
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class ImportedPair:
     id: str | None = None
     topic: str | None = None
     source_url: str | None = None
+    alternates: list[str] = field(default_factory=list)
+    merged_ids: list[str] = field(default_factory=list)
+    """Ids of pairs merged into this one because their answer was the same."""
 
 
 @dataclass
@@ -225,20 +229,34 @@ def read_pairs(path: Path) -> ImportReport:
     return report
 
 
+def _answer_key(answer: str) -> str:
+    """The answer compared without case, marks, punctuation or spacing (quotes are often retyped)."""
+    return fold(answer)
+
+
 def _drop_duplicates(pairs: list[ImportedPair], notes: list[str]) -> list[ImportedPair]:
-    """Keep the first pair of each question; drop a pair whose answer only extends another's.
+    """Keep the first pair of each question; merge pairs with the same answer; drop extended copies.
 
     Workbooks often copy the same question into an overview sheet, or repeat it in a second
-    version of a sheet: those copies are reported in `notes`, not imported twice.
+    version of a sheet: those copies are reported in `notes`, not imported twice. Two questions
+    with the same answer become one entry whose alternates hold the later questions.
     """
     kept: list[ImportedPair] = []
     seen: dict[str, ImportedPair] = {}
+    by_answer: dict[str, ImportedPair] = {}
     for pair in pairs:
         key = fold(pair.question)
         if key in seen:
             notes.append(f"{pair.location}: same question as {seen[key].location}")
             continue
         seen[key] = pair
+        same_answer = by_answer.get(_answer_key(pair.answer))
+        if same_answer is not None:
+            notes.append(f"{pair.location}: same answer as {same_answer.location}; question kept as an alternate")
+            same_answer.alternates.append(collapse_spaces(pair.question))
+            same_answer.merged_ids.extend(i for i in (pair.id, *pair.merged_ids) if i)
+            continue
+        by_answer[_answer_key(pair.answer)] = pair
         kept.append(pair)
     answers = [(pair, collapse_spaces(pair.answer)) for pair in kept]
     result = []
@@ -273,6 +291,8 @@ def to_entries(pairs: list[ImportedPair], topic: str) -> list[KnowledgeEntry]:
             topic=pair.topic if pair.topic and re.match(r"^[a-z][a-z0-9_]+$", pair.topic) else topic,
             question=collapse_spaces(pair.question),
             answer=pair.answer.strip(),
+            alternates=pair.alternates,
+            merged_ids=[i for i in pair.merged_ids if re.match(ID_PATTERN, i)],
             source_url=pair.source_url,
             origin="imported",
         )

@@ -52,8 +52,10 @@ class KnowledgeEntry(BaseModel):
     tags: list[str] = Field(default_factory=list)
     related: list[str] = Field(default_factory=list)
     origin: Literal["curated", "imported"] = "curated"
+    merged_ids: list[str] = Field(default_factory=list)
+    """Ids of imported entries merged into this one because they had the same answer."""
 
-    @field_validator("alternates", "tags", "related")
+    @field_validator("alternates", "tags", "related", "merged_ids")
     @classmethod
     def _no_blank_items(cls, values: list[str]) -> list[str]:
         cleaned = [v.strip() for v in values]
@@ -67,6 +69,10 @@ class KnowledgeEntry(BaseModel):
         if value is not None and not re.match(r"^[a-z]+://[^\s/]+\.[^\s]+$", value):
             raise ValueError(f"not a URL: {value!r}")
         return value
+
+    def answers_for(self, entry_id: str) -> bool:
+        """Whether this entry stands for `entry_id`: its own id or one merged into it."""
+        return entry_id == self.id or entry_id in self.merged_ids
 
     def texts(self) -> list[str]:
         """The question followed by its alternates: every way of asking this entry."""

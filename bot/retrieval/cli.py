@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.knowledge.store import load_knowledge
+from bot.retrieval.evaluation import load_entries, load_queries, report, run_queries
 from bot.retrieval.retriever import RetrievalResult, Retriever
 from bot.retrieval.service import build_retriever
 from bot.settings import PROJECT_ROOT, get_settings
@@ -55,10 +56,54 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def format_report(data: dict) -> str:
+    """The human-readable form of an evaluation report."""
+    lines = [f"{'queries':<22} {'n':>5} {'hit@1':>7} {'hit@3':>7} {'MRR':>7}"]
+    rows = [("overall", data["overall"]), *data["by_kind"].items()]
+    lines += [f"{name:<22} {m['n']:>5} {m['hit@1']:>7.3f} {m['hit@3']:>7.3f} {m['mrr']:>7.3f}" for name, m in rows]
+    overall = data["overall"]
+    lines.append(f"in scope: answered {overall['in_scope_answered']:.1%}, clarified {overall['in_scope_clarified']:.1%},"
+                 f" wrong answers {overall['wrong_answers']:.1%}")
+    oos = data["oos"]
+    if oos["n"]:
+        signals = ", ".join(f"{k} {v:.3f}" for k, v in oos["signal_roc_auc"].items())
+        lines.append(f"out of scope ({oos['n']}): ROC AUC {oos['roc_auc']:.3f}; abstained {oos['abstain_accuracy']:.1%}"
+                     f" at threshold {oos['threshold']}")
+        lines.append(f"ROC AUC by signal: {signals}")
+    calibration = data["calibration"]
+    if calibration:
+        lines.append(f"calibration: threshold {calibration['threshold']} ({calibration['rule']}):"
+                     f" abstains on {calibration['oos_abstained']:.1%} out of scope, keeps"
+                     f" {calibration['in_scope_kept']:.1%} in scope → RETRIEVAL_ANSWER_THRESHOLD={calibration['threshold']}")
+    latency = data["latency_ms"]
+    lines.append(f"latency per query: p50 {latency['p50']:.1f} ms, p95 {latency['p95']:.1f} ms")
+    return "\n".join(lines)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Measure the retriever on a knowledge base and query files."""
+    try:
+        entries = load_entries(Path(args.knowledge))
+        queries = [q for path in args.queries for q in load_queries(Path(path))]
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    retriever = build_retriever(get_settings(), entries)
+    data = report(run_queries(retriever, queries), retriever.policy)
+    print(json.dumps(data, ensure_ascii=False, indent=2) if args.json else format_report(data))
+    return 0
+
+
 def add_retrieval_commands(commands: argparse._SubParsersAction) -> None:
-    """Register `ask` on the main parser."""
+    """Register `ask` and `eval` on the main parser."""
     ask = commands.add_parser("ask", help="ask the knowledge base one question")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--knowledge", default=str(PROJECT_ROOT / "knowledge"))
     ask.set_defaults(func=cmd_ask)
+    evaluate = commands.add_parser("eval", help="measure retrieval on a query set")
+    evaluate.add_argument("--knowledge", required=True, help="knowledge YAML (file or folder), or JSONL/CSV/XLSX")
+    evaluate.add_argument("--queries", required=True, action="append",
+                          help="JSON lines {query, expected, kind}; repeat to combine files")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.set_defaults(func=cmd_eval)

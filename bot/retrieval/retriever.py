@@ -12,6 +12,7 @@ import numpy as np
 from bot.knowledge.schema import KnowledgeEntry
 from bot.retrieval.decision import Candidate, Decision, DecisionPolicy
 from bot.retrieval.dense import DenseIndex
+from bot.retrieval.diacritics import DiacriticRestorer
 from bot.retrieval.documents import Document, entry_documents, with_bigrams
 from bot.retrieval.embedders import Embedder, EmbeddingCache
 from bot.retrieval.lexical import LexicalIndex
@@ -71,6 +72,7 @@ class Retriever:
         self._lexical = LexicalIndex()
         self._entry_order: list[str] = []
         self._entry_position: dict[str, int] = {}
+        self._restorer = DiacriticRestorer()
 
     # ---- building and live updates -------------------------------------------------------------
 
@@ -92,6 +94,7 @@ class Retriever:
                 self._entry_docs[entry.id].append(doc_id)
                 if document.kind != "answer":
                     tokens.update(document.lexical_tokens)
+                self._restorer.add([document.dense_texts[0]])
                 for text in document.dense_texts:
                     texts.append(text)
                     vector_owners.append((entry.id, doc_id))
@@ -111,7 +114,9 @@ class Retriever:
         for vector_id in vector_ids:
             self._dense_doc_ids.pop(vector_id, None)
         for doc_id in self._entry_docs.pop(entry_id, []):
-            self._documents.pop(doc_id, None)
+            document = self._documents.pop(doc_id, None)
+            if document is not None:
+                self._restorer.remove([document.dense_texts[0]])
         self._entry_tokens.pop(entry_id, None)
 
     def _rebuild_lexical(self) -> None:
@@ -170,7 +175,9 @@ class Retriever:
         forms = normalize(query)
         if not forms.cleaned or not self.entries:
             return []
-        query_vector = self.embedder.encode_queries([forms.cleaned])[0]
+        with self._lock:
+            dense_query = self._restorer.restore(forms.cleaned)
+        query_vector = self.embedder.encode_queries([dense_query])[0]
         with self._lock:
             dense = self._dense_scores(query_vector)
             query_tokens = with_bigrams(forms.lexical_tokens)

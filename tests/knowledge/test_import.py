@@ -19,16 +19,30 @@ needs_vnpt = pytest.mark.skipif(not VNPT.exists(), reason="../shared/eval is not
 
 
 @needs_vnpt
-def test_vnpt_workbook_yields_the_same_pairs_as_its_jsonl(tmp_path: Path):
+def test_vnpt_workbook_yields_the_same_entries_as_its_jsonl(tmp_path: Path):
     out = tmp_path / "vnpt.yml"
     assert main(["kb", "import", str(VNPT / "faq_source.xlsx"), "--topic", "cashless_payment",
                  "--out", str(out)]) == 0
-    imported = [(collapse_spaces(located.entry.question), collapse_spaces(located.entry.answer))
-                for located in load_knowledge(out).entries]
-    expected = [(collapse_spaces(r["question"]), collapse_spaces(r["answer"]))
-                for r in map(json.loads, (VNPT / "kb.jsonl").read_text(encoding="utf-8").splitlines())]
-    assert len(expected) == 129
-    assert imported == expected
+    from_workbook = [(e.entry.texts(), collapse_spaces(e.entry.answer)) for e in load_knowledge(out).entries]
+    from_jsonl = [(e.texts(), collapse_spaces(e.answer))
+                  for e in to_entries(read_pairs(VNPT / "kb.jsonl").pairs, "cashless_payment")]
+    assert from_workbook == from_jsonl
+    questions = [collapse_spaces(r["question"])
+                 for r in map(json.loads, (VNPT / "kb.jsonl").read_text(encoding="utf-8").splitlines())]
+    assert len(questions) == 129
+    assert sorted(q for texts, _ in from_workbook for q in texts) == sorted(questions)
+
+
+@needs_vnpt
+def test_questions_with_the_same_answer_become_one_entry():
+    entries = to_entries(read_pairs(VNPT / "kb.jsonl").pairs, "cashless_payment")
+    merged = {e.id: e for e in entries if e.merged_ids}
+    assert merged, "the VNPT FAQ repeats answers under different questions"
+    for entry in merged.values():
+        assert len(entry.alternates) >= len(entry.merged_ids)
+        assert all(entry.answers_for(i) for i in entry.merged_ids)
+    all_ids = [e.id for e in entries] + [i for e in entries for i in e.merged_ids]
+    assert len(all_ids) == len(set(all_ids)) == 129
 
 
 @needs_vnpt

@@ -1,0 +1,108 @@
+"""Actions that answer: questions, topic menus, feedback, ticket status, and the last-resort fallback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import latest_intent, latest_text, sender, slot_events, utter
+from actions.runtime import answerer, warm_up_in_worker
+from bot.conversation.answering import ConversationState
+from bot.conversation.feedback import handle_feedback
+from bot.conversation.messages import Message
+from bot.conversation.tickets import ticket_status_message
+from bot.conversation.topics import menu_topic, topic_from_text
+from bot.escalations.intake import escalation_status
+from bot.escalations.tickets import find_ticket_code
+from bot.questionlog import record_feedback
+
+warm_up_in_worker()
+
+
+def _state(tracker: Tracker) -> ConversationState:
+    question_id = tracker.get_slot("question_id")
+    return ConversationState(
+        context_entry=tracker.get_slot("context_entry"),
+        context_question=tracker.get_slot("context_question"),
+        choices=tuple(tracker.get_slot("choices") or ()),
+        question_id=int(question_id) if question_id is not None else None,
+    )
+
+
+class ActionAnswerQuestion(Action):
+    """Any question (and anything the NLU did not recognise): answer, clarify or abstain."""
+
+    def name(self) -> str:
+        return "action_answer_question"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        text = latest_text(tracker)
+        entry_id = next(tracker.get_latest_entity_values("entry_id"), None)
+        if latest_intent(tracker) == "choose_entry" and entry_id:
+            outcome = answerer().answer_entry(entry_id)
+        elif (code := find_ticket_code(text)) is not None:
+            utter(dispatcher, [ticket_status_message(code, escalation_status)])
+            return []
+        else:
+            channel, chat_id = sender(tracker)
+            outcome = answerer().answer_text(text, _state(tracker), channel, chat_id)
+        utter(dispatcher, outcome.messages)
+        return slot_events(outcome.slots)
+
+
+class ActionChooseTopic(Action):
+    """The topic menu, or the first questions of the topic the citizen chose or named."""
+
+    def name(self) -> str:
+        return "action_choose_topic"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        topic = None
+        if latest_intent(tracker) == "choose_topic":
+            key = next(tracker.get_latest_entity_values("topic"), None)
+            topic = menu_topic(key) if key else topic_from_text(latest_text(tracker))
+        outcome = answerer().choose_topic(topic)
+        utter(dispatcher, outcome.messages)
+        return slot_events(outcome.slots)
+
+
+class ActionFeedback(Action):
+    """👍 / 👎 on the last answer."""
+
+    def name(self) -> str:
+        return "action_feedback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        rating = "good" if latest_intent(tracker) == "feedback_good" else "bad"
+        state = _state(tracker)
+        channel, chat_id = sender(tracker)
+        outcome = handle_feedback(rating, state.question_id, state.context_entry, channel, chat_id, record_feedback)
+        utter(dispatcher, outcome.messages)
+        return slot_events(outcome.slots)
+
+
+class ActionTicketStatus(Action):
+    """"Phiếu TL-7F3K2 thế nào rồi?" (without a code: the last ticket of this conversation)."""
+
+    def name(self) -> str:
+        return "action_ticket_status"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        code = find_ticket_code(latest_text(tracker)) or tracker.get_slot("ticket_code")
+        utter(dispatcher, [ticket_status_message(code, escalation_status)])
+        return []
+
+
+class ActionDefaultFallback(Action):
+    """When no rule fits the conversation: a polite request to rephrase, and the message is forgotten."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        utter(dispatcher, [Message("Xin lỗi, tôi chưa hiểu ý bạn. Bạn có thể viết lại câu hỏi ngắn gọn hơn "
+                                   "được không ạ?")])
+        return [UserUtteranceReverted()]

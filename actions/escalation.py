@@ -1,0 +1,180 @@
+"""The escalation form (commune, optional phone, consent), the escalation itself, and saying no or cancelling."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import sender, slot_events, utter
+from actions.runtime import communes
+from bot.conversation.dialogue import prompted_since_user, transcript
+from bot.conversation.escalation_form import (
+    SlotCheck,
+    ask_commune_message,
+    ask_consent_message,
+    ask_phone_message,
+    ask_question_message,
+    check_commune,
+    check_consent,
+    check_phone,
+    check_question,
+    phone_value,
+)
+from bot.conversation.messages import Message
+from bot.escalations.communes import Commune
+from bot.escalations.intake import EscalationRequest, submit_escalation
+
+logger = logging.getLogger(__name__)
+
+FORM_SLOTS = ("escalation_question", "commune", "phone", "consent")
+RESET = {**dict.fromkeys(FORM_SLOTS), "offer": None}
+
+
+def _commune(code: str | None) -> Commune | None:
+    return next((c for c in communes() if c.code == code), None)
+
+
+class ValidateEscalationForm(FormValidationAction):
+    """Checks each answer of the escalation form; a rejected answer is asked again with the reason."""
+
+    def name(self) -> str:
+        return "validate_escalation_form"
+
+    @staticmethod
+    def _apply(check: SlotCheck, slot: str, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        utter(dispatcher, check.messages)
+        return {slot: check.value}
+
+    def validate_escalation_question(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> dict[str, Any]:
+        """Any question in words."""
+        return self._apply(check_question(slot_value), "escalation_question", dispatcher)
+
+    def validate_commune(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict) -> dict[str, Any]:
+        """A commune of the province (buttons when the name is ambiguous)."""
+        return self._apply(check_commune(slot_value, communes()), "commune", dispatcher)
+
+    def validate_phone(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: DomainDict) -> dict[str, Any]:
+        """A Vietnamese mobile number, or skipped."""
+        return self._apply(check_phone(slot_value), "phone", dispatcher)
+
+    def validate_consent(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict) -> dict[str, Any]:
+        """Yes or no."""
+        return self._apply(check_consent(slot_value), "consent", dispatcher)
+
+
+def _ask(dispatcher: CollectingDispatcher, tracker: Tracker, message: Message) -> list[EventType]:
+    """Ask, unless the validation just said what was wrong (it already asked again)."""
+    if not prompted_since_user(tracker.events):
+        utter(dispatcher, [message])
+    return []
+
+
+class ActionAskEscalationQuestion(Action):
+    """Asks what to pass on."""
+
+    def name(self) -> str:
+        return "action_ask_escalation_question"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        return _ask(dispatcher, tracker, ask_question_message())
+
+
+class ActionAskCommune(Action):
+    """Asks for the commune."""
+
+    def name(self) -> str:
+        return "action_ask_commune"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        return _ask(dispatcher, tracker, ask_commune_message())
+
+
+class ActionAskPhone(Action):
+    """Asks for an optional phone number."""
+
+    def name(self) -> str:
+        return "action_ask_phone"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        return _ask(dispatcher, tracker, ask_phone_message())
+
+
+class ActionAskConsent(Action):
+    """Asks consent to share the question (and number) with the team."""
+
+    def name(self) -> str:
+        return "action_ask_consent"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        channel, _ = sender(tracker)
+        message = ask_consent_message(_commune(tracker.get_slot("commune")),
+                                      phone_value(tracker.get_slot("phone")), channel)
+        return _ask(dispatcher, tracker, message)
+
+
+class ActionCreateEscalation(Action):
+    """Passes the question to the commune's team and gives the citizen the ticket code."""
+
+    def name(self) -> str:
+        return "action_create_escalation"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if tracker.get_slot("consent") is not True:
+            utter(dispatcher, [Message("Vâng, tôi chưa gửi câu hỏi đi. Khi cần, bạn cứ nhắn \"gặp cán bộ\" nhé.")])
+            return slot_events(RESET)
+        channel, chat_id = sender(tracker)
+        commune = _commune(tracker.get_slot("commune"))
+        request = EscalationRequest(
+            channel=channel, chat_id=chat_id, question=str(tracker.get_slot("escalation_question") or ""),
+            transcript=transcript(tracker.events), commune_code=commune.code if commune else "",
+            phone=phone_value(tracker.get_slot("phone")), consent=True, topic=tracker.get_slot("context_topic"),
+        )
+        try:
+            code = submit_escalation(request)
+        except Exception:
+            logger.exception("could not create an escalation")
+            utter(dispatcher, [Message("Xin lỗi, tôi chưa gửi được câu hỏi do trục trặc kỹ thuật. "
+                                       "Bạn vui lòng nhắn \"gặp cán bộ\" để thử lại sau ít phút nhé.")])
+            return slot_events(RESET)
+        team = commune.team.name if commune else "Tổ công nghệ số cộng đồng"
+        utter(dispatcher, [Message(
+            f"Tôi đã chuyển câu hỏi của bạn tới {team}. Mã phiếu của bạn là {code}. "
+            "Khi cán bộ trả lời, tôi sẽ nhắn lại cho bạn ngay tại đây. "
+            f"Muốn hỏi tình trạng, bạn nhắn \"phiếu {code} thế nào rồi\" nhé.")])
+        return slot_events({**RESET, "ticket_code": code})
+
+
+class ActionDeclineOffer(Action):
+    """The citizen does not want the question passed on."""
+
+    def name(self) -> str:
+        return "action_decline_offer"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        utter(dispatcher, [Message("Vâng ạ. Bạn có thể hỏi lại theo cách khác, hoặc chọn chủ đề bằng cách nhắn "
+                                   "\"menu\". Khi cần cán bộ giúp, bạn nhắn \"gặp cán bộ\" nhé.")])
+        return slot_events({"offer": None})
+
+
+class ActionCancel(Action):
+    """"Thôi" / "huỷ": stop the form (nothing is sent) or whatever was pending."""
+
+    def name(self) -> str:
+        return "action_cancel"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if tracker.latest_action_name == "action_deactivate_loop":
+            text = "Vâng, tôi đã huỷ và chưa gửi câu hỏi đi. Bạn cần hỏi gì khác cứ nhắn cho tôi nhé."
+        else:
+            text = "Vâng ạ. Bạn cần hỏi gì cứ nhắn cho tôi nhé."
+        utter(dispatcher, [Message(text)])
+        return slot_events(RESET)

@@ -1,0 +1,54 @@
+"""What the actions share in one action-server process: the knowledge base, its retriever, the communes.
+
+The rasa-sdk server imports the actions twice: in its main process (which only supervises) and in the
+worker that serves requests. The retriever is built once, in the worker, in the background as soon as
+the worker starts; a request arriving earlier waits for it. Building it in the main process would also
+fix the multiprocessing start method (tqdm creates a lock) before Sanic sets it, and Sanic refuses that.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from functools import lru_cache
+
+from bot.conversation.answering import Answerer
+from bot.escalations.communes import Commune, load_communes
+from bot.knowledge.store import load_knowledge
+from bot.questionlog import record_question
+from bot.retrieval.service import build_retriever
+from bot.settings import PROJECT_ROOT, get_settings
+
+logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_answerer: Answerer | None = None
+
+
+def answerer() -> Answerer:
+    """The answerer over `knowledge/`, built on first use, once per process (the embedding cache keeps it fast)."""
+    global _answerer
+    with _lock:
+        if _answerer is None:
+            started = time.monotonic()
+            loaded = load_knowledge(PROJECT_ROOT / "knowledge")
+            for problem in loaded.errors:
+                logger.error("knowledge base: %s", problem)
+            retriever = build_retriever(get_settings(), [located.entry for located in loaded.entries])
+            logger.info("retriever ready: %d entries in %.1f s", len(retriever), time.monotonic() - started)
+            _answerer = Answerer(retriever, record_question)
+        return _answerer
+
+
+@lru_cache(maxsize=1)
+def communes() -> list[Commune]:
+    """The configured communes, read once per process."""
+    return load_communes()
+
+
+def warm_up_in_worker() -> None:
+    """Start building the retriever in the background when this is the serving worker process."""
+    if os.environ.get("SANIC_WORKER_NAME"):
+        threading.Thread(target=answerer, name="retriever-warm-up", daemon=True).start()

@@ -1,0 +1,148 @@
+"""The Telegram channel process: long polling by default, a webhook when a public URL is configured."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import signal
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+
+from bot.channels.telegram import texts
+from bot.channels.telegram.handlers import ChannelHandlers
+from bot.channels.telegram.health import HealthServer
+from bot.channels.telegram.keyboards import CallbackPayloads
+from bot.channels.telegram.ratelimit import ChatRateLimiter
+from bot.channels.telegram.sender import api_urls
+from bot.channels.telegram.updates import PerChatUpdateProcessor
+from bot.rasa_client import RasaClient
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+POLL_TIMEOUT_SECONDS = 10
+WEBHOOK_LISTEN = "127.0.0.1"
+
+
+def build_application(settings: Settings) -> tuple[Application, ChannelHandlers]:
+    """The PTB application for `settings` (not yet initialised) and its handlers."""
+    if not settings.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    api, files = api_urls(settings.telegram_api_base_url)
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(api)
+        .base_file_url(files)
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .concurrent_updates(PerChatUpdateProcessor())
+        .build()
+    )
+    handlers = ChannelHandlers(
+        rasa=RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds),
+        payloads=CallbackPayloads(),
+        limiter=ChatRateLimiter(settings.telegram_rate_limit_per_minute),
+    )
+    handlers.register(application)
+    return application, handlers
+
+
+def webhook_path(url: str) -> str:
+    """The local path the webhook server answers on: the path of the public URL."""
+    return urlsplit(url).path.strip("/")
+
+
+def mode_of(settings: Settings) -> str:
+    """`webhook` when a public webhook URL is configured, else `polling`."""
+    return "webhook" if settings.telegram_webhook_url else "polling"
+
+
+async def start_receiving(application: Application, settings: Settings) -> None:
+    """Start long polling, or the webhook server (and register the webhook with its secret)."""
+    assert application.updater is not None
+    if settings.telegram_webhook_url:
+        await application.updater.start_webhook(
+            listen=WEBHOOK_LISTEN,
+            port=settings.telegram_webhook_port,
+            url_path=webhook_path(settings.telegram_webhook_url),
+            webhook_url=settings.telegram_webhook_url,
+            secret_token=settings.telegram_webhook_secret or secrets.token_urlsafe(32),
+            allowed_updates=ALLOWED_UPDATES,
+            bootstrap_retries=3,
+        )
+    else:
+        await application.updater.start_polling(
+            timeout=POLL_TIMEOUT_SECONDS, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3
+        )
+
+
+def health_report(application: Application, handlers: ChannelHandlers, mode: str) -> tuple[bool, dict[str, Any]]:
+    """Healthy once the bot is known to Telegram (getMe) and polling or the webhook server is running."""
+    healthy = application.running and application.updater is not None and application.updater.running
+    return healthy, {
+        "status": "ok" if healthy else "down",
+        "mode": mode,
+        "bot": f"@{application.bot.username}" if healthy else None,
+        "chats_in_rate_window": handlers.limiter.tracked_chats(),
+    }
+
+
+async def run_channel(settings: Settings, stop: asyncio.Event) -> None:
+    """Run the channel until `stop` is set."""
+    application, handlers = build_application(settings)
+    mode = mode_of(settings)
+    health = HealthServer(lambda: health_report(application, handlers, mode))
+    try:
+        async with application:
+            await application.bot.set_my_commands([BotCommand(name, about) for name, about in texts.COMMAND_MENU])
+            await start_receiving(application, settings)
+            await application.start()
+            health.listen(settings.telegram_health_port)
+            logger.info("Telegram channel ready: @%s, %s", application.bot.username, mode)
+            try:
+                await stop.wait()
+            finally:
+                await health.close()
+                await application.updater.stop()
+                await application.stop()
+    finally:
+        await handlers.rasa.aclose()
+
+
+def quiet_libraries() -> None:
+    """Keep the token (in Bot API URLs) and chat data (in request dumps) out of the logs."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    telegram_logger = logging.getLogger("telegram")
+    telegram_logger.setLevel(max(logging.INFO, logging.getLogger().getEffectiveLevel()))
+
+
+def main(settings: Settings) -> int:
+    """Run the channel process until SIGINT/SIGTERM; return the exit code."""
+    if not settings.telegram_bot_token:
+        logger.error("TELEGRAM_BOT_TOKEN is not set: the Telegram channel cannot start")
+        return 2
+    quiet_libraries()
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run_channel(settings, stop)
+
+    try:
+        asyncio.run(run())
+    except InvalidToken:
+        logger.error("Telegram refused TELEGRAM_BOT_TOKEN: check the token given by @BotFather")
+        return 1
+    except TelegramError as exc:  # unreachable API, refused webhook URL, another instance polling...
+        logger.error("Telegram Bot API at %s: %s", settings.telegram_api_base_url, exc.message)
+        return 1
+    return 0

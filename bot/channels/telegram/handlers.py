@@ -1,0 +1,186 @@
+"""What the bot does with each update: commands, text for Rasa, buttons, everything else.
+
+Handlers run in three PTB groups. Group -2 drops what the bot never answers (edited messages,
+service messages, group messages not addressed to it); group -1 applies the per-chat rate limit;
+group 0 holds the handlers proper, the catch-alls last. New commands (e.g. the team-group commands
+of issue 7) go into `ChannelHandlers.register` before the catch-alls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from telegram import Bot, CallbackQuery, Update
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.channels.telegram import texts
+from bot.channels.telegram.groups import addresses_bot, is_group, without_mention
+from bot.channels.telegram.keyboards import TOPIC_BUTTONS, CallbackPayloads, inline_keyboard
+from bot.channels.telegram.ratelimit import ChatRateLimiter, Verdict
+from bot.channels.telegram.sender import send_bot_message, send_html
+from bot.rasa_client import RasaClient, RasaUnavailable
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 2000
+GATE_GROUP = -2
+RATE_GROUP = -1
+NEW_MESSAGE = filters.UpdateType.MESSAGE
+
+
+def mask_id(value: int | str) -> str:
+    """A chat or user id with its middle hidden, for logs: `123456789` -> `12*****89`."""
+    text = str(value)
+    if len(text) <= 4:
+        return "*" * len(text)
+    return f"{text[:2]}{'*' * (len(text) - 4)}{text[-2:]}"
+
+
+def rasa_sender(chat_id: int) -> str:
+    """The Rasa sender id of a Telegram chat."""
+    return f"tg:{chat_id}"
+
+
+async def acknowledge(query: CallbackQuery) -> None:
+    """Answer a callback query so the citizen's button stops spinning (a stale query is not an error)."""
+    with contextlib.suppress(BadRequest):
+        await query.answer()
+
+
+class ChannelHandlers:
+    """The Telegram channel's handlers, sharing one Rasa client, payload map and rate limiter."""
+
+    def __init__(self, rasa: RasaClient, payloads: CallbackPayloads, limiter: ChatRateLimiter) -> None:
+        self.rasa = rasa
+        self.payloads = payloads
+        self.limiter = limiter
+
+    def register(self, application: Application) -> None:
+        """Add every handler and the error handler to `application`."""
+        application.add_handler(TypeHandler(Update, self.drop_irrelevant), group=GATE_GROUP)
+        application.add_handler(TypeHandler(Update, self.limit_rate), group=RATE_GROUP)
+        application.add_handlers([
+            CommandHandler("start", self.start, filters=NEW_MESSAGE),
+            CommandHandler("help", self.help, filters=NEW_MESSAGE),
+            CommandHandler("huy", self.cancel, filters=NEW_MESSAGE),
+            CallbackQueryHandler(self.button),
+            MessageHandler(NEW_MESSAGE & filters.COMMAND, self.unknown_command),
+            MessageHandler(NEW_MESSAGE & filters.TEXT, self.text),
+            MessageHandler(NEW_MESSAGE, self.not_text),
+        ])
+        application.add_error_handler(self.on_error)
+
+    async def drop_irrelevant(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stop updates the bot does not answer: anything but new messages and button presses,
+        service messages, and group messages that do not address the bot."""
+        if update.callback_query is not None:
+            return
+        message = update.message
+        if message is None or filters.StatusUpdate.ALL.check_update(update):
+            raise ApplicationHandlerStop
+        if is_group(message.chat) and not addresses_bot(message, context.bot.username, context.bot.id):
+            raise ApplicationHandlerStop
+
+    async def limit_rate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Let a chat's update through unless over its limit; warn once per window, then stay quiet."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        verdict = self.limiter.check(chat.id)
+        if verdict is Verdict.ALLOW:
+            return
+        if update.callback_query is not None:
+            await acknowledge(update.callback_query)
+        if verdict is Verdict.WARN:
+            logger.info("chat %s is over its rate limit; asked to wait", mask_id(chat.id))
+            await send_html(context.bot, chat.id, texts.PLEASE_WAIT)
+        raise ApplicationHandlerStop
+
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/start: the welcome and the topic keyboard."""
+        await self._welcome(context.bot, update.effective_chat.id)
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/help: how to use the assistant."""
+        await send_html(context.bot, update.effective_chat.id, texts.HELP)
+
+    async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/huy: ask Rasa to cancel whatever form is in progress."""
+        await self._converse(context.bot, update.effective_chat.id, texts.CANCEL_REQUEST, texts.CANCELLED)
+
+    async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A command the bot does not have."""
+        await send_html(context.bot, update.effective_chat.id, texts.UNKNOWN_COMMAND)
+
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A citizen's text: to Rasa, and its answers back."""
+        message = update.message
+        text = message.text or ""
+        if is_group(message.chat):
+            text = without_mention(text, context.bot.username)
+        text = text.replace("\x00", "").strip()
+        if not text:
+            await self._welcome(context.bot, message.chat.id)
+        elif len(text) > MAX_TEXT_CHARS:
+            await send_html(context.bot, message.chat.id, texts.TOO_LONG.format(limit=MAX_TEXT_CHARS))
+        else:
+            await self._converse(context.bot, message.chat.id, text)
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A pressed inline button: acknowledge it and send its payload to Rasa."""
+        query = update.callback_query
+        await acknowledge(query)
+        chat = update.effective_chat
+        if chat is None:
+            return
+        payload = self.payloads.decode(query.data or "")
+        if payload is None:
+            await send_html(context.bot, chat.id, texts.BUTTON_EXPIRED)
+        else:
+            await self._converse(context.bot, chat.id, payload)
+
+    async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Photos, voice, stickers, locations, files...: explain that only text is understood."""
+        await send_html(context.bot, update.effective_chat.id, texts.TEXT_ONLY)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log an error without personal data and, when there is a chat, apologise in it."""
+        chat = update.effective_chat if isinstance(update, Update) else None
+        where = f"chat {mask_id(chat.id)}" if chat else "no chat"
+        if isinstance(context.error, Forbidden):
+            logger.info("cannot write to %s (the bot was blocked or removed)", where)
+            return
+        logger.error("error while handling an update (%s): %r", where, context.error, exc_info=context.error)
+        if chat is not None:
+            with contextlib.suppress(TelegramError):
+                await send_html(context.bot, chat.id, texts.SOMETHING_WRONG)
+
+    async def _welcome(self, bot: Bot, chat_id: int) -> None:
+        await send_html(bot, chat_id, texts.WELCOME, inline_keyboard(TOPIC_BUTTONS, self.payloads))
+
+    async def _converse(self, bot: Bot, chat_id: int, text: str, if_silent: str = texts.NOT_UNDERSTOOD) -> None:
+        """Send `text` to Rasa as this chat and relay its answers (`if_silent` when it has none)."""
+        with contextlib.suppress(TelegramError):
+            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+        try:
+            messages = await self.rasa.send(rasa_sender(chat_id), text)
+        except RasaUnavailable as exc:
+            logger.warning("Rasa unavailable while answering chat %s: %r", mask_id(chat_id), exc.__cause__ or exc)
+            await send_html(bot, chat_id, texts.RASA_DOWN)
+            return
+        if not messages:
+            await send_html(bot, chat_id, if_silent)
+        for message in messages:
+            await send_bot_message(bot, chat_id, message, self.payloads)

@@ -1,0 +1,77 @@
+"""Channel-independent assistant messages and the button payloads the conversation understands."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+FEEDBACK_GOOD = "/feedback_good"
+FEEDBACK_BAD = "/feedback_bad"
+AFFIRM = "/affirm"
+DENY = "/deny"
+CANCEL = "/cancel"
+SKIP_PHONE = DENY
+
+BUTTON_TITLE_CHARS = 60
+"""Longer button titles are shortened: phones show little more than this on one button."""
+
+
+@dataclass(frozen=True)
+class Button:
+    """A quick reply: what the citizen sees and the text sent back when it is pressed."""
+
+    title: str
+    payload: str
+
+    def as_dict(self) -> dict[str, str]:
+        """The shape Rasa and the channels expect."""
+        return {"title": self.title, "payload": self.payload}
+
+
+@dataclass(frozen=True)
+class Message:
+    """One assistant message: text and optional buttons."""
+
+    text: str
+    buttons: list[Button] = field(default_factory=list)
+
+
+def intent_payload(intent: str, **entities: str) -> str:
+    """A Rasa payload that sets the intent (and entities) directly: `/intent{"entity":"value"}`."""
+    if not entities:
+        return f"/{intent}"
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False, separators=(',', ':'))}"
+
+
+def entry_payload(entry_id: str) -> str:
+    """Payload of a button that answers one knowledge entry."""
+    return intent_payload("choose_entry", entry_id=entry_id)
+
+
+def topic_payload(topic_key: str) -> str:
+    """Payload of a button that opens one topic of the menu."""
+    return intent_payload("choose_topic", topic=topic_key)
+
+
+def commune_payload(code: str) -> str:
+    """Payload of a button that names a commune in the escalation form."""
+    return intent_payload("inform", commune=code)
+
+
+def short_title(text: str, limit: int = BUTTON_TITLE_CHARS) -> str:
+    """`text` on one line, cut at a word boundary with an ellipsis when longer than `limit`."""
+    one_line = " ".join(text.split())
+    if len(one_line) <= limit:
+        return one_line
+    cut = one_line[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:")
+    return cut + "…"
+
+
+def feedback_buttons() -> list[Button]:
+    """👍 / 👎 after an answer."""
+    return [Button("👍 Hữu ích", FEEDBACK_GOOD), Button("👎 Chưa đúng ý", FEEDBACK_BAD)]
+
+
+def escalation_offer_buttons() -> list[Button]:
+    """Yes / no to passing the question to the community tech team."""
+    return [Button("Có, nhờ Tổ hỗ trợ", AFFIRM), Button("Không, cảm ơn", DENY)]

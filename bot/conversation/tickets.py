@@ -1,0 +1,53 @@
+"""The citizen's view of a ticket: "phiếu TL-7F3K2 thế nào rồi?" → one Vietnamese sentence."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+
+from bot.conversation.messages import Message
+from bot.escalations.intake import EscalationStatusView
+from bot.escalations.states import ANSWERED, CANCELLED, CLAIMED, CLOSED, OPEN
+
+logger = logging.getLogger(__name__)
+
+VIETNAM = timezone(timedelta(hours=7))
+StatusLookup = Callable[[str], EscalationStatusView | None]
+
+
+def _local_date(moment: datetime) -> str:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(VIETNAM).strftime("%d/%m/%Y")
+
+
+def status_sentence(view: EscalationStatusView) -> str:
+    """What the citizen is told about a ticket."""
+    commune = view.commune_name[:1].lower() + view.commune_name[1:]
+    about = (f"Phiếu {view.ticket_code} (gửi ngày {_local_date(view.created_at)} tới Tổ công nghệ số cộng đồng "
+             f"{commune})")
+    if view.status == OPEN:
+        return f"{about} đang chờ cán bộ nhận. Khi có câu trả lời, tôi sẽ nhắn cho bạn ngay."
+    if view.status == CLAIMED:
+        return f"{about} đã có cán bộ nhận và đang tìm câu trả lời cho bạn."
+    if view.status in (ANSWERED, CLOSED):
+        if view.answer:
+            return f"{about} đã được trả lời:\n\n{view.answer}"
+        return f"{about} đã được trả lời."
+    if view.status == CANCELLED:
+        return f"{about} đã được huỷ. Nếu vẫn cần hỗ trợ, bạn nhắn \"gặp cán bộ\" để gửi lại nhé."
+    return f"{about} đang được xử lý."
+
+
+def ticket_status_message(code: str | None, lookup: StatusLookup) -> Message:
+    """The status of the ticket `code`, or a request for the code, or an honest "not found"."""
+    if code is None:
+        return Message("Bạn cho tôi mã phiếu nhé (dạng TL-xxxxx, có trong tin nhắn tôi gửi khi chuyển câu hỏi).")
+    try:
+        view = lookup(code)
+    except Exception:
+        logger.exception("ticket status lookup failed")
+        return Message("Hiện tôi chưa tra cứu được phiếu, bạn vui lòng thử lại sau ít phút nhé.")
+    if view is None:
+        return Message(f"Tôi không tìm thấy phiếu {code}. Bạn kiểm tra lại mã phiếu giúp tôi nhé.")
+    return Message(status_sentence(view))

@@ -1,0 +1,59 @@
+"""The dashboard for the provincial ICT department and the community tech teams (server-rendered pages).
+
+`install_dashboard(app, settings)` adds the session cookie, the security headers, the error pages and
+the routes under /dashboard to the gateway.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, Response
+from starlette.middleware.sessions import SessionMiddleware
+
+from bot.db import get_engine
+from bot.settings import Settings
+from bot.web.dashboard import auth, drafts, escalations, exports, gaps, knowledge, overview
+from bot.web.dashboard.render import redirect, render
+from bot.web.dashboard.security import (
+    PREFIX,
+    DashboardError,
+    DashboardHeaders,
+    LoginRequired,
+    login_url,
+    session_middleware_options,
+)
+from bot.web.dashboard.services import DashboardServices
+from bot.web.widget import WEB_DIR
+
+STYLESHEET = WEB_DIR / "static" / "dashboard.css"
+ERROR_TITLES = {400: "Yêu cầu không hợp lệ", 403: "Không có quyền truy cập", 404: "Không tìm thấy",
+                409: "Dữ liệu vừa thay đổi"}
+
+
+async def _login_required(request: Request, error: Exception) -> Response:
+    assert isinstance(error, LoginRequired)
+    return redirect(login_url(error.next_path))
+
+
+async def _refused(request: Request, error: Exception) -> Response:
+    assert isinstance(error, DashboardError)
+    return render(request, "dashboard/error.html",
+                  {"title": ERROR_TITLES.get(error.status, "Không thực hiện được"), "message": error.message},
+                  status=error.status)
+
+
+def stylesheet() -> FileResponse:
+    """The dashboard's only stylesheet (no external CDN)."""
+    return FileResponse(STYLESHEET, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
+
+
+def install_dashboard(app: FastAPI, settings: Settings) -> None:
+    """Add the dashboard to the gateway `app`."""
+    app.state.dashboard = DashboardServices.create(settings, get_engine(settings.database_url))
+    app.add_middleware(SessionMiddleware, **session_middleware_options(settings))
+    app.add_middleware(DashboardHeaders)
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(DashboardError, _refused)
+    app.add_api_route(f"{PREFIX}/static/dashboard.css", stylesheet, include_in_schema=False)
+    for module in (auth, overview, gaps, drafts, knowledge, escalations, exports):
+        app.include_router(module.router)

@@ -1,0 +1,158 @@
+"""Escalations in the dashboard: a team member's queue and history (claim, answer, close), the province's view.
+
+A team member sees only their commune's tickets (another commune's ticket is "not found"); the full phone
+number is shown only to the member the ticket is assigned to, on request, and every showing is audited.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.accounts.users import TEAM_MEMBER, UserInfo
+from bot.escalations.notify import deliver_all
+from bot.escalations.states import ANSWERED, CANCELLED, CLOSED, InvalidTransition
+from bot.escalations.workflow import NotTeamMember, TicketView, UnknownTicket, WorkflowError
+from bot.models import Escalation
+from bot.web.dashboard.render import STATUS_NAMES, flash, redirect, render
+from bot.web.dashboard.security import PREFIX, AdminOrTeam, DashboardError, check_csrf
+
+router = APIRouter(prefix=PREFIX)
+HISTORY = (ANSWERED, CLOSED, CANCELLED)
+MAX_LISTED = 200
+MAX_ANSWER_CHARS = 4000
+NOT_FOUND = "Không tìm thấy phiếu này trong phạm vi của bạn."
+
+
+def _ticket(request: Request, user: UserInfo, code: str) -> TicketView:
+    """The ticket, if the user may see it (404 for another commune's ticket: its existence is not revealed)."""
+    try:
+        ticket = request.app.state.dashboard.workflow.get(code[:16])
+    except UnknownTicket as error:
+        raise DashboardError(404, NOT_FOUND) from error
+    if user.role == TEAM_MEMBER and ticket.commune_code != user.commune_code:
+        raise DashboardError(404, NOT_FOUND)
+    return ticket
+
+
+def _member(user: UserInfo) -> str:
+    if user.role != TEAM_MEMBER or not user.team_username:
+        raise DashboardError(403, "Chỉ thành viên Tổ công nghệ số của xã/phường mới xử lý được phiếu.")
+    return user.team_username
+
+
+def _province_tickets(request: Request, commune: str, status: str) -> list[TicketView]:
+    query = select(Escalation).order_by(Escalation.created_at.desc(), Escalation.id.desc()).limit(MAX_LISTED)
+    if commune:
+        query = query.where(Escalation.commune_code == commune)
+    if status:
+        query = query.where(Escalation.status == status)
+    with Session(request.app.state.dashboard.engine) as session:
+        return [TicketView.of(row) for row in session.scalars(query)]
+
+
+@router.get("/escalations", response_class=HTMLResponse, include_in_schema=False)
+def escalations(request: Request, user: AdminOrTeam, commune: str = "", status: str = "") -> Response:
+    """A team member's queue and history; for the ICT department, every commune's tickets (read only)."""
+    workflow = request.app.state.dashboard.workflow
+    status = status if status in STATUS_NAMES else ""
+    if user.role == TEAM_MEMBER:
+        context = {"queue": workflow.queue(user.commune_code or ""),
+                   "history": list(reversed(workflow.queue(user.commune_code or "", HISTORY)))[:MAX_LISTED],
+                   "commune": request.app.state.dashboard.province.commune(user.commune_code or "")}
+    else:
+        commune = commune if request.app.state.dashboard.province.commune(commune) else ""
+        context = {"tickets": _province_tickets(request, commune, status), "commune_filter": commune,
+                   "status_filter": status}
+    return render(request, "dashboard/escalations.html", context, page="escalations")
+
+
+def _detail(request: Request, user: UserInfo, ticket: TicketView, phone: str | None = None) -> Response:
+    commune = request.app.state.dashboard.province.commune(ticket.commune_code)
+    mine = user.role == TEAM_MEMBER and (ticket.assignee or "").lower() == (user.team_username or "").lower()
+    return render(request, "dashboard/ticket.html", {"ticket": ticket, "commune": commune, "mine": mine,
+                                                     "phone": phone, "is_member": user.role == TEAM_MEMBER},
+                  page="escalations")
+
+
+@router.get("/escalations/{code}", response_class=HTMLResponse, include_in_schema=False)
+def ticket_page(request: Request, code: str, user: AdminOrTeam) -> Response:
+    """One ticket with its transcript (masked) and the actions its state allows."""
+    return _detail(request, user, _ticket(request, user, code))
+
+
+@router.post("/escalations/{code}/phone", response_class=HTMLResponse, include_in_schema=False,
+             dependencies=[Depends(check_csrf)])
+def show_phone(request: Request, code: str, user: AdminOrTeam) -> Response:
+    """The full phone number, for the member the ticket is assigned to (the reading is audited)."""
+    ticket = _ticket(request, user, code)
+    member = _member(user)
+    if (ticket.assignee or "").lower() != member.lower():
+        raise DashboardError(403, "Chỉ người đang nhận xử lý phiếu mới xem được số điện thoại đầy đủ.")
+    phone = request.app.state.dashboard.workflow.contact_phone(ticket.ticket_code, member)
+    return _detail(request, user, ticket, phone or "")
+
+
+def _act(request: Request, user: UserInfo, code: str, action: str, text: str = "") -> Response:
+    """Run a team action on a ticket and come back to it with a notice."""
+    ticket = _ticket(request, user, code)
+    member = _member(user)
+    services = request.app.state.dashboard
+    workflow = services.workflow
+    try:
+        if action == "claim":
+            outcome = workflow.claim(ticket.ticket_code, member)
+            if outcome.won:
+                flash(request, "Bạn đã nhận xử lý phiếu.")
+            else:
+                flash(request, f"Phiếu đã được {outcome.assignee_name or outcome.assignee} nhận trước.", "error")
+        elif action == "release":
+            workflow.release(ticket.ticket_code, member)
+            flash(request, "Đã trả phiếu lại cho Tổ.")
+        elif action == "close":
+            workflow.close(ticket.ticket_code, member)
+            flash(request, "Đã đóng phiếu.")
+        else:
+            answered = workflow.answer(ticket.ticket_code, member, text[:MAX_ANSWER_CHARS])
+            failed = deliver_all(answered.deliveries, services.notifier)
+            sent = len(answered.deliveries) - len(failed)
+            flash(request, f"Đã trả lời {len(answered.answered)} phiếu; đã gửi tới {sent} người dân.")
+            if failed:
+                flash(request, f"{len(failed)} tin chưa gửi được; người dân vẫn xem được câu trả lời khi hỏi mã phiếu.",
+                      "error")
+    except InvalidTransition as error:
+        flash(request, f"Phiếu đang «{STATUS_NAMES.get(error.current, error.current)}» nên không thể làm việc này.",
+              "error")
+    except NotTeamMember as error:
+        raise DashboardError(403, "Bạn không có trong danh sách Tổ của xã/phường này.") from error
+    except ValueError:
+        flash(request, "Câu trả lời đang trống: mời bạn nhập nội dung trả lời.", "error")
+    except WorkflowError:
+        flash(request, "Phiếu vừa thay đổi (có người khác vừa xử lý). Mời bạn xem lại rồi thử lại.", "error")
+    return redirect(f"{PREFIX}/escalations/{ticket.ticket_code}")
+
+
+@router.post("/escalations/{code}/claim", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def claim(request: Request, code: str, user: AdminOrTeam) -> Response:
+    """Take the ticket (and the open tickets merged with it)."""
+    return _act(request, user, code, "claim")
+
+
+@router.post("/escalations/{code}/release", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def release(request: Request, code: str, user: AdminOrTeam) -> Response:
+    """Give a claimed ticket back to the team."""
+    return _act(request, user, code, "release")
+
+
+@router.post("/escalations/{code}/answer", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def answer(request: Request, code: str, user: AdminOrTeam, text: str = Form("")) -> Response:
+    """Answer the ticket's cluster; the answer goes to every waiting citizen on their channel."""
+    return _act(request, user, code, "answer", text)
+
+
+@router.post("/escalations/{code}/close", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def close(request: Request, code: str, user: AdminOrTeam) -> Response:
+    """Close an answered ticket."""
+    return _act(request, user, code, "close")

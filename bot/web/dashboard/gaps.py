@@ -1,0 +1,70 @@
+"""The FAQ-gap page: clusters of unanswered, 👎-rated and escalated questions, and what to do with each."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from bot.gaps.drafts import DraftError, dismiss_items, draft_from_cluster
+from bot.gaps.items import KIND_LABELS
+from bot.gaps.period import parse_period
+from bot.gaps.report import GapCluster
+from bot.web.dashboard.render import flash, redirect, render
+from bot.web.dashboard.security import PREFIX, Admin, AdminOrViewer, DashboardError, check_csrf
+
+router = APIRouter(prefix=PREFIX)
+PERIODS = {"7d": "7 ngày", "30d": "30 ngày", "90d": "90 ngày"}
+MAX_CLUSTERS_SHOWN = 100
+
+
+def _period(since: str) -> str:
+    if since not in PERIODS:
+        raise DashboardError(400, "Khoảng thời gian không hợp lệ; chọn 7, 30 hoặc 90 ngày.")
+    return since
+
+
+def _cluster(request: Request, since: str, key: str) -> GapCluster:
+    """The cluster `key` of the current report; 409 when the list changed meanwhile."""
+    services = request.app.state.dashboard
+    cluster = services.gaps.report(services.clock() - parse_period(_period(since))).find(key)
+    if cluster is None:
+        raise DashboardError(409, "Nhóm câu hỏi này vừa thay đổi (có câu hỏi mới hoặc đã được xử lý). "
+                                  "Mời bạn tải lại trang.")
+    return cluster
+
+
+@router.get("/gaps", response_class=HTMLResponse, include_in_schema=False)
+def gaps(request: Request, user: AdminOrViewer, since: str = "30d") -> Response:
+    """The clusters of the period, largest first."""
+    services = request.app.state.dashboard
+    report = services.gaps.report(services.clock() - parse_period(_period(since)))
+    context = {"report": report, "clusters": report.clusters[:MAX_CLUSTERS_SHOWN], "since": since,
+               "periods": PERIODS, "kind_labels": KIND_LABELS, "can_act": user.role == "ict_admin",
+               "threshold": services.settings.gaps_cluster_threshold}
+    return render(request, "dashboard/gaps.html", context, page="gaps")
+
+
+@router.post("/gaps/draft", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def make_draft(request: Request, user: Admin, key: str = Form(""), since: str = Form("30d")) -> Response:
+    """Turn a cluster into a draft entry and open it."""
+    try:
+        draft_id = draft_from_cluster(request.app.state.dashboard.engine, _cluster(request, since, key), user.username)
+    except DraftError as error:
+        flash(request, str(error), "error")
+        return redirect(f"{PREFIX}/gaps?since={since}")
+    flash(request, "Đã tạo bản nháp từ nhóm câu hỏi. Mời bạn hoàn thiện câu trả lời, nguồn rồi duyệt.")
+    return redirect(f"{PREFIX}/drafts/{draft_id}")
+
+
+@router.post("/gaps/dismiss", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def dismiss(request: Request, user: Admin, key: str = Form(""), since: str = Form("30d"),
+            reason: str = Form("")) -> Response:
+    """Take a cluster off the list with a reason."""
+    cluster = _cluster(request, since, key)
+    try:
+        dismiss_items(request.app.state.dashboard.engine, [item.key for item in cluster.items], reason, user.username)
+    except DraftError as error:
+        flash(request, str(error), "error")
+    else:
+        flash(request, f"Đã bỏ qua nhóm {cluster.count} câu hỏi.")
+    return redirect(f"{PREFIX}/gaps?since={since}")

@@ -1,0 +1,111 @@
+"""The knowledge page: browse and search entries, see those past their review date, mark reviewed, edit."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from bot.accounts.users import ICT_ADMIN
+from bot.gaps.drafts import add_months
+from bot.knowledge.editing import save_entry
+from bot.knowledge.schema import ID_PATTERN, KnowledgeEntry
+from bot.knowledge.store import LocatedEntry, Problem
+from bot.text import fold
+from bot.web.dashboard.drafts import form_fields
+from bot.web.dashboard.problems import describe
+from bot.web.dashboard.render import flash, redirect, render
+from bot.web.dashboard.security import PREFIX, Admin, AnyUser, DashboardError, check_csrf
+
+router = APIRouter(prefix=PREFIX)
+PAGE_SIZE = 50
+MAX_QUERY_CHARS = 200
+_ID = re.compile(ID_PATTERN)
+
+
+def _search_text(located: LocatedEntry) -> str:
+    entry = located.entry
+    return fold(" ".join([entry.id, *entry.texts(), entry.answer, *entry.tags]))
+
+
+def _located(request: Request, entry_id: str) -> LocatedEntry:
+    if not _ID.match(entry_id):
+        raise DashboardError(404, "Không tìm thấy mục kiến thức này.")
+    found = next((e for e in request.app.state.dashboard.knowledge.load().entries if e.entry.id == entry_id), None)
+    if found is None:
+        raise DashboardError(404, "Không tìm thấy mục kiến thức này.")
+    return found
+
+
+@router.get("/knowledge", response_class=HTMLResponse, include_in_schema=False)
+def knowledge(request: Request, user: AnyUser, q: str = "", topic: str = "", due: bool = False,
+              page: int = 1) -> Response:
+    """Entries matching the search (any words, without diacritics), the topic and the review filter."""
+    services = request.app.state.dashboard
+    today = services.today()
+    query = fold(q[:MAX_QUERY_CHARS])
+    entries = [e for e in services.knowledge.load().entries
+               if (not topic or e.entry.topic == topic)
+               and (not due or (e.entry.review_by is not None and e.entry.review_by < today))
+               and all(word in _search_text(e) for word in query.split())]
+    page = max(1, page)
+    overdue = sum(1 for e in services.knowledge.load().entries if e.entry.review_by and e.entry.review_by < today)
+    context = {"entries": entries[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], "total": len(entries), "q": q[:200],
+               "topic": topic, "due": due, "page": page, "pages": max(1, -(-len(entries) // PAGE_SIZE)),
+               "today": today, "overdue": overdue}
+    return render(request, "dashboard/knowledge.html", context, page="knowledge")
+
+
+@router.get("/knowledge/{entry_id}", response_class=HTMLResponse, include_in_schema=False)
+def entry_page(request: Request, entry_id: str, user: AnyUser) -> Response:
+    """One entry; the edit form for ICT admins."""
+    located = _located(request, entry_id)
+    return render(request, "dashboard/entry.html", {"located": located, "entry": located.entry,
+                                                    "today": request.app.state.dashboard.today(),
+                                                    "can_edit": user.role == ICT_ADMIN, "errors": []},
+                  page="knowledge")
+
+
+def _save(request: Request, entry: KnowledgeEntry, actor: str, action: str, located: LocatedEntry) -> Response:
+    services = request.app.state.dashboard
+    result = save_entry(entry, actor=actor, action=action, engine=services.engine, settings=services.settings,
+                        today=services.today())
+    if not result.saved:
+        return render(request, "dashboard/entry.html", {
+            "located": located, "entry": entry, "today": services.today(), "can_edit": True,
+            "errors": [describe(p) for p in result.errors]}, status=422, page="knowledge")
+    done = "Đã đánh dấu đã rà soát" if action == "review" else "Đã lưu thay đổi"
+    flash(request, f"{done} mục «{entry.id}»; trợ lý dùng ngay nội dung mới.")
+    return redirect(f"{PREFIX}/knowledge/{entry.id}")
+
+
+@router.post("/knowledge/{entry_id}", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def edit(request: Request, entry_id: str, user: Admin, question: str = Form(""), alternates: str = Form(""),
+         answer: str = Form(""), source_url: str = Form("")) -> Response:
+    """Save an edited entry (validated like `trolyso kb validate`; nothing is written when invalid)."""
+    located = _located(request, entry_id)
+    fields = form_fields(located.entry.topic, question, alternates, answer, source_url)
+    try:
+        entry = KnowledgeEntry.model_validate({
+            **located.entry.model_dump(), "question": fields.question, "alternates": fields.alternates,
+            "answer": fields.answer, "source_url": fields.source_url})
+    except ValidationError as error:
+        problems = [Problem("error", located.file, f"{'.'.join(map(str, e['loc']))}: {e['msg']}", entry_id)
+                    for e in error.errors()]
+        return render(request, "dashboard/entry.html", {
+            "located": located, "entry": located.entry, "today": request.app.state.dashboard.today(),
+            "can_edit": True, "errors": [describe(p) for p in problems]}, status=422, page="knowledge")
+    return _save(request, entry, user.username, "update", located)
+
+
+@router.post("/knowledge/{entry_id}/reviewed", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def mark_reviewed(request: Request, entry_id: str, user: Admin) -> Response:
+    """Mark an entry reviewed today; it is due again after `KNOWLEDGE_REVIEW_MONTHS`."""
+    services = request.app.state.dashboard
+    located = _located(request, entry_id)
+    today = services.today()
+    entry = located.entry.model_copy(update={
+        "reviewed_on": today, "review_by": add_months(today, services.settings.knowledge_review_months)})
+    return _save(request, entry, user.username, "review", located)

@@ -1,0 +1,60 @@
+"""Rendering dashboard pages: the shared Jinja environment, navigation by role, and one-time notices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from bot.accounts.users import ICT_ADMIN, ROLE_LABELS, TEAM_MEMBER, VIEWER
+from bot.knowledge.schema import PROGRAMME_TOPICS
+from bot.localtime import format_duration, format_time
+from bot.masking import mask_text
+from bot.web.dashboard.security import CSRF_FIELD, PREFIX, csrf_token
+from bot.web.widget import WEB_DIR
+
+STATUS_NAMES = {"open": "Chờ nhận", "claimed": "Đang xử lý", "answered": "Đã trả lời", "closed": "Đã đóng",
+                "cancelled": "Đã huỷ"}
+
+templates = Jinja2Templates(directory=WEB_DIR / "templates")
+templates.env.filters.update(time=format_time, duration=format_duration, mask=mask_text)
+templates.env.globals.update(PREFIX=PREFIX, CSRF_FIELD=CSRF_FIELD, TOPICS=PROGRAMME_TOPICS, ROLE_LABELS=ROLE_LABELS,
+                             STATUS_NAMES=STATUS_NAMES)
+
+NAVIGATION = [
+    ("overview", f"{PREFIX}/", "Tổng quan", (ICT_ADMIN, VIEWER)),
+    ("gaps", f"{PREFIX}/gaps", "Câu hỏi cần bổ sung", (ICT_ADMIN, VIEWER)),
+    ("drafts", f"{PREFIX}/drafts", "Bản nháp", (ICT_ADMIN,)),
+    ("knowledge", f"{PREFIX}/knowledge", "Kho kiến thức", (ICT_ADMIN, TEAM_MEMBER, VIEWER)),
+    ("escalations", f"{PREFIX}/escalations", "Phiếu hỗ trợ", (ICT_ADMIN, TEAM_MEMBER)),
+    ("exports", f"{PREFIX}/exports", "Xuất dữ liệu", (ICT_ADMIN,)),
+]
+
+
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    """A notice shown once on the next page ("ok" or "error")."""
+    request.session.setdefault("flash", []).append([kind, message])
+    request.session["flash"] = request.session["flash"][-5:]
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200,
+           page: str = "") -> HTMLResponse:
+    """A page with the signed-in user, the navigation they may use, the CSRF token and pending notices."""
+    user = getattr(request.state, "user", None)
+    values = {
+        "user": user,
+        "page": page,
+        "nav": [(key, url, label) for key, url, label, roles in NAVIGATION if user and user.role in roles],
+        "csrf": csrf_token(request),
+        "flashes": request.session.pop("flash", []),
+        "province": request.app.state.dashboard.province,
+        **(context or {}),
+    }
+    return templates.TemplateResponse(request, template, values, status_code=status)
+
+
+def redirect(url: str) -> RedirectResponse:
+    """A 303 redirect (after a form: the browser then loads the page with GET)."""
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components (loaded by Rasa in `.venv-rasa` from the project root)."""

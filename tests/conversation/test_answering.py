@@ -1,0 +1,131 @@
+"""Answer, clarify, abstain and unreadable messages through the real retriever, each question logged."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from bot.conversation.answering import OFFER_ESCALATION, Answerer, ConversationState
+from bot.conversation.messages import FEEDBACK_BAD, FEEDBACK_GOOD, entry_payload
+from bot.conversation.replies import answer_messages
+from bot.knowledge.schema import KnowledgeEntry
+from bot.models import QuestionLog
+from bot.questionlog import record_question
+from bot.retrieval.retriever import Retriever
+from bot.settings import Settings
+from bot.text import strip_diacritics
+from tests.conversation.conftest import retriever_with
+
+
+def logged(engine: Engine) -> list[QuestionLog]:
+    with Session(engine) as session:
+        return list(session.scalars(select(QuestionLog).order_by(QuestionLog.id)))
+
+
+def test_answer_has_source_related_buttons_and_feedback(retriever: Retriever):
+    entry = retriever.entries["bhyt-vssid-cai-dat"]
+    answer, feedback = answer_messages(entry, retriever.entries)
+    assert answer.text.startswith(entry.answer.strip()[:40])
+    assert f"Nguồn: {entry.source_url}" in answer.text
+    assert [b.payload for b in answer.buttons] == [entry_payload(i) for i in entry.related[:3]]
+    assert [b.payload for b in feedback.buttons] == [FEEDBACK_GOOD, FEEDBACK_BAD]
+
+
+def test_related_buttons_are_at_most_three_and_skip_unknown_ids(retriever: Retriever):
+    entry = retriever.entries["bhyt-vssid-cai-dat"].model_copy(
+        update={"related": ["nope", "bhyt-vssid-la-gi", "bhyt-vssid-dang-ky-tai-khoan", "bhyt-vssid-quen-mat-khau",
+                            "bhyt-vssid-dang-nhap-vneid"]})
+    answer, _ = answer_messages(entry, retriever.entries)
+    assert [b.payload for b in answer.buttons] == [
+        entry_payload(i) for i in ["bhyt-vssid-la-gi", "bhyt-vssid-dang-ky-tai-khoan", "bhyt-vssid-quen-mat-khau"]]
+
+
+@pytest.mark.parametrize("diacritics", [True, False])
+def test_question_answered_and_logged(answerer: Answerer, engine: Engine, diacritics: bool):
+    entry = answerer.retriever.entries["dvc-vneid-quen-mat-khau"]
+    text = entry.question if diacritics else strip_diacritics(entry.question).lower()
+    outcome = answerer.answer_text(text, ConversationState(), "telegram", "12345")
+    assert entry.source_url in outcome.messages[0].text
+    assert outcome.slots["context_entry"] == entry.id and outcome.slots["offer"] is None
+    [row] = logged(engine)
+    assert (row.decision, row.entry_id, row.context_used, row.text) == ("answer", entry.id, False, text)
+    assert row.scores["candidates"][0]["entry_id"] == entry.id
+    assert outcome.slots["question_id"] == row.id
+    assert row.sender != "12345"  # pseudonymised
+
+
+def test_clarify_offers_candidates_then_a_typed_number_answers(entries: list[KnowledgeEntry], engine: Engine,
+                                                               settings: Settings):
+    vssid = [e for e in entries if e.id.startswith("bhyt-vssid")]
+    answerer = Answerer(retriever_with(vssid, retrieval_clarify_margin=1.0),
+                        partial(record_question, engine=engine, settings=settings))
+    outcome = answerer.answer_text("vssid", ConversationState(), "web", "s1")
+    [message] = outcome.messages
+    choices = outcome.slots["choices"]
+    assert 2 <= len(choices) <= 3
+    assert [b.payload for b in message.buttons] == [entry_payload(i) for i in choices]
+    assert logged(engine)[0].decision == "clarify"
+    chosen = answerer.answer_text("câu 2", ConversationState(choices=tuple(choices)), "web", "s1")
+    assert chosen.slots["context_entry"] == choices[1]
+    assert answerer.retriever.entries[choices[1]].source_url in chosen.messages[0].text
+    assert len(logged(engine)) == 1  # a choice is not a new question
+
+
+def test_abstain_offers_the_team(entries: list[KnowledgeEntry], engine: Engine, settings: Settings):
+    answerer = Answerer(retriever_with(entries[:20], retrieval_answer_threshold=5.0),
+                        partial(record_question, engine=engine, settings=settings))
+    outcome = answerer.answer_text("làm sổ đỏ cho đất vườn mất bao lâu", ConversationState(), "web", "s2")
+    assert outcome.slots["offer"] == OFFER_ESCALATION
+    assert outcome.slots["escalation_question"] == "làm sổ đỏ cho đất vườn mất bao lâu"
+    assert outcome.slots["context_entry"] is None
+    assert [b.payload for b in outcome.messages[0].buttons] == ["/affirm", "/deny"]
+    assert logged(engine)[0].decision == "abstain"
+
+
+@pytest.mark.parametrize(("text", "kind"), [("😀😀😀", "no_text"), ("asdkjh qwe zxc", "gibberish"),
+                                            ("How do I pay my bill?", "foreign")])
+def test_unreadable_messages_get_a_polite_reply_and_are_logged(answerer: Answerer, engine: Engine, text: str,
+                                                                kind: str):
+    outcome = answerer.answer_text(text, ConversationState(), "web", "s3")
+    assert outcome.messages and outcome.messages[0].text
+    assert outcome.slots["offer"] is None
+    assert logged(engine)[0].decision == kind
+
+
+def test_long_message_asks_to_shorten_and_offers_the_team(answerer: Answerer):
+    text = "Tôi có nhiều việc muốn hỏi về VssID và VNeID. " * 30
+    outcome = answerer.answer_text(text, ConversationState(), "web", "s4")
+    assert "ngắn" in outcome.messages[0].text
+    assert outcome.slots["offer"] == OFFER_ESCALATION and outcome.slots["escalation_question"] == text
+
+
+def test_follow_up_uses_the_previous_question(answerer: Answerer, engine: Engine):
+    first = answerer.answer_text("quên mật khẩu VNeID thì lấy lại thế nào", ConversationState(), "web", "s5")
+    assert first.slots["context_entry"] == "dvc-vneid-quen-mat-khau"
+    state = ConversationState(context_entry=first.slots["context_entry"],
+                              context_question=first.slots["context_question"])
+    second = answerer.answer_text("thế còn vssid?", state, "web", "s5")
+    rows = logged(engine)
+    assert rows[-1].context_used is True
+    assert rows[-1].entry_id == "bhyt-vssid-quen-mat-khau"
+    assert second.slots["context_entry"] == "bhyt-vssid-quen-mat-khau"
+
+
+def test_database_outage_does_not_cost_the_answer(retriever: Retriever):
+    def broken(*_args: object) -> int:
+        raise RuntimeError("database gone")
+
+    outcome = Answerer(retriever, broken).answer_text("quên mật khẩu VNeID", ConversationState(), "web", "s6")
+    assert outcome.slots["question_id"] is None and outcome.messages
+
+
+def test_unknown_entry_button(answerer: Answerer):
+    outcome = answerer.answer_entry("khong-con-nua")
+    assert "không tìm thấy" in outcome.messages[0].text
+
+
+def test_topic_menu_and_topic(answerer: Answerer):
+    assert len(answerer.choose_topic(None).messages[0].buttons) == 5

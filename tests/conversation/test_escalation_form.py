@@ -1,0 +1,98 @@
+"""Checks of the escalation form's answers, against the sample province in config/communes.yml."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.conversation.escalation_form import (
+    PHONE_SKIPPED,
+    ask_consent_message,
+    check_commune,
+    check_consent,
+    check_phone,
+    check_question,
+    phone_value,
+)
+from bot.conversation.messages import AFFIRM, CANCEL, DENY
+from bot.escalations.communes import Commune, load_communes
+
+
+@pytest.fixture(scope="module")
+def communes() -> list[Commune]:
+    return load_communes()
+
+
+@pytest.mark.parametrize("typed", ["xã Tân Lập", "xa tan lap", "tan lap", "Tân Lập ạ", "SL03"])
+def test_commune_found(typed: str, communes: list[Commune]):
+    check = check_commune(typed, communes)
+    assert check.value == "SL03" and check.messages == []
+
+
+def test_commune_unknown_is_asked_again(communes: list[Commune]):
+    check = check_commune("Hà Nội", communes)
+    assert check.value is None
+    assert "Hà Nội" in check.messages[0].text
+    assert [b.payload for b in check.messages[0].buttons] == [CANCEL]
+
+
+def test_ambiguous_commune_offers_buttons(communes: list[Commune]):
+    check = check_commune("tan la", communes)  # one typo away from Tân Lập and from Tân Lạc
+    assert check.value is None
+    payloads = [b.payload for b in check.messages[0].buttons]
+    assert '/inform{"commune":"SL03"}' in payloads and '/inform{"commune":"SL04"}' in payloads
+    assert payloads[-1] == CANCEL
+    # pressing a button gives the code, which is accepted as is
+    assert check_commune("SL04", communes).value == "SL04"
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("0912 345 678", "0912345678"),
+    ("+84 912.345.678", "0912345678"),
+    ("số của tôi 0987654321", "0987654321"),
+    ("bỏ qua", PHONE_SKIPPED),
+    ("Bo qua", PHONE_SKIPPED),
+    ("không", PHONE_SKIPPED),
+    (PHONE_SKIPPED, PHONE_SKIPPED),
+])
+def test_phone(typed: str, expected: str):
+    assert check_phone(typed).value == expected
+
+
+@pytest.mark.parametrize("typed", ["0912 345 67", "024 3825 1234", "abc"])
+def test_bad_phone_is_asked_again_with_a_skip_button(typed: str):
+    check = check_phone(typed)
+    assert check.value is None
+    assert "Bỏ qua" in [b.title for b in check.messages[0].buttons]
+
+
+def test_phone_value():
+    assert phone_value(PHONE_SKIPPED) is None
+    assert phone_value(None) is None
+    assert phone_value("0912345678") == "0912345678"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (True, True), (False, False), ("có", True), ("dong y", True), ("Vâng ạ", True), ("không", False), ("ko", False),
+])
+def test_consent(value: object, expected: bool):
+    assert check_consent(value).value is expected
+
+
+def test_unclear_consent_is_asked_again():
+    check = check_consent("để tôi nghĩ")
+    assert check.value is None
+    assert [b.payload for b in check.messages[0].buttons] == [AFFIRM, DENY]
+
+
+def test_consent_question_names_the_team_and_masks_the_phone(communes: list[Commune]):
+    tan_lap = next(c for c in communes if c.code == "SL03")
+    text = ask_consent_message(tan_lap, "0912345678", "telegram").text
+    assert tan_lap.team.name in text and "091****678" in text and "0912345678" not in text
+    assert "Telegram" in text
+    assert "số điện thoại" not in ask_consent_message(tan_lap, None, "web").text
+
+
+def test_question():
+    assert check_question("  cần   hỏi về sổ đỏ ").value == "cần hỏi về sổ đỏ"
+    assert check_question("😀").value is None
+    assert len(check_question("a" * 5000).value) == 1500

@@ -1,0 +1,77 @@
+"""A team member's queue in the dashboard: claim, answer (delivered on the citizen's channel), history, close."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from bot.escalations.web_inbox import web_messages_after
+from tests.dashboard.helpers import escalate, post
+
+
+def test_a_member_sees_only_the_waiting_tickets_of_their_commune(client: TestClient, settings, browser_for):
+    engine = client.app.state.dashboard.engine
+    mine = escalate(engine, settings, "Đăng ký chữ ký số cá nhân ở đâu?", commune="SL03")
+    other = escalate(engine, settings, "Đặt lịch khám bệnh viện tỉnh online thế nào?", commune="SL01")
+    page = browser_for("tanlap_lan").get("/dashboard/escalations").text
+    assert mine in page and other not in page
+    assert "Xã Tân Lập" in page
+    province_wide = browser_for("admin").get("/dashboard/escalations", params={"commune": "SL01"}).text
+    assert other in province_wide and mine not in province_wide
+
+
+def test_claim_then_answer_reaches_the_web_citizen_and_moves_the_ticket_to_history(client: TestClient, settings,
+                                                                                    browser_for):
+    engine = client.app.state.dashboard.engine
+    code = escalate(engine, settings, "Tiền hỗ trợ bão lũ có chuyển khoản không?", chat_id="widget-77")
+    lan, hung = browser_for("tanlap_lan"), browser_for("tanlap_hung")
+    assert post(lan, f"/dashboard/escalations/{code}/claim").status_code == 303
+    assert "Bạn đã nhận xử lý phiếu." in lan.get(f"/dashboard/escalations/{code}").text
+    post(hung, f"/dashboard/escalations/{code}/claim")
+    assert "đã được Nguyễn Thị Lan nhận trước" in hung.get(f"/dashboard/escalations/{code}").text
+
+    answer = "Xã chuyển khoản vào tài khoản ngân hàng chính chủ; bạn mang căn cước lên xã nếu chưa có tài khoản."
+    post(lan, f"/dashboard/escalations/{code}/answer", {"text": answer})
+    page = lan.get(f"/dashboard/escalations/{code}").text
+    assert "Đã trả lời 1 phiếu; đã gửi tới 1 người dân." in page and "Đã trả lời" in page
+    [message] = web_messages_after("widget-77", 0, engine=engine)
+    assert answer in message.text and code in message.text
+    assert [b["payload"] for b in message.buttons] == [f'/feedback_good{{"ticket": "{code}"}}',
+                                                       f'/feedback_bad{{"ticket": "{code}"}}']
+    queue = lan.get("/dashboard/escalations").text
+    waiting = queue[queue.index("Đang chờ xử lý"):queue.index("Đã xử lý")]
+    assert code not in waiting and code in queue[queue.index("Đã xử lý"):]
+    post(lan, f"/dashboard/escalations/{code}/close")
+    assert "Đã đóng phiếu." in lan.get(f"/dashboard/escalations/{code}").text
+
+
+def test_an_answer_to_a_telegram_citizen_goes_through_the_telegram_notifier(client: TestClient, settings,
+                                                                            browser_for, telegram):
+    code = escalate(client.app.state.dashboard.engine, settings, "Làm sổ đỏ online được không?",
+                    channel="telegram", chat_id="5550001")
+    lan = browser_for("tanlap_lan")
+    post(lan, f"/dashboard/escalations/{code}/answer", {"text": "Bạn nộp hồ sơ tại bộ phận một cửa của xã."})
+    [(channel, chat_id, text, buttons)] = telegram.sent
+    assert (channel, chat_id) == ("telegram", "5550001")
+    assert "bộ phận một cửa" in text and len(buttons) == 2
+
+
+def test_a_failed_delivery_is_reported_and_the_ticket_is_still_answered(client: TestClient, settings, browser_for,
+                                                                        telegram):
+    telegram._fail = 1
+    code = escalate(client.app.state.dashboard.engine, settings, "Xem sổ tiêm chủng của con ở đâu?",
+                    channel="telegram", chat_id="5550002")
+    lan = browser_for("tanlap_lan")
+    post(lan, f"/dashboard/escalations/{code}/answer", {"text": "Bạn xem trong ứng dụng VNeID, mục Sức khỏe."})
+    page = lan.get(f"/dashboard/escalations/{code}").text
+    assert "1 tin chưa gửi được" in page and "Đã trả lời" in page
+
+
+def test_empty_answers_and_wrong_states_get_a_polite_notice(client: TestClient, settings, browser_for):
+    code = escalate(client.app.state.dashboard.engine, settings, "Bằng lái xe máy có phải đổi không?")
+    lan = browser_for("tanlap_lan")
+    post(lan, f"/dashboard/escalations/{code}/answer", {"text": "   "})
+    assert "Câu trả lời đang trống" in lan.get(f"/dashboard/escalations/{code}").text
+    post(lan, f"/dashboard/escalations/{code}/close")
+    assert "nên không thể làm việc này" in lan.get(f"/dashboard/escalations/{code}").text
+    assert lan.get("/dashboard/escalations/TL-ZZZZZ").status_code == 404
+    assert post(browser_for("admin"), f"/dashboard/escalations/{code}/claim").status_code == 403
