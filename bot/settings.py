@@ -70,14 +70,16 @@ class Settings(BaseSettings):
     retrieval_dense_weight: float = Field(
         default=0.2, description="Weight of the dense ranking in the fused score (the rest is BM25)."
     )
-    retrieval_coverage_weight: float = Field(
-        default=0.1, description="Weight of lexical coverage in the confidence (dense cosine + weight × coverage)."
+    retrieval_lexical_weight: float = Field(
+        default=0.01,
+        description="Weight of log(1 + BM25) in the confidence (best dense cosine + weight × log(1 + BM25 of the top)).",
     )
     retrieval_answer_threshold: float = Field(
-        default=0.86, description="Confidence below which the assistant abstains (provisional, see bench/)."
+        default=0.907,
+        description="Confidence below which the assistant abstains (calibrated by `trolyso eval`, see bench/RESULTS.md).",
     )
     retrieval_clarify_margin: float = Field(
-        default=0.01, description="Candidates this close to the best one in confidence are offered as choices."
+        default=0.005, description="Candidates this close to the best one in confidence are offered as choices."
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level.")
     rasa_timeout_seconds: float = Field(default=30.0, description="How long the gateway waits for Rasa.")
@@ -106,6 +108,10 @@ class Settings(BaseSettings):
     )
     escalation_overdue_after_hours: float = Field(
         default=24.0, description="Hours unclaimed after which the provincial ICT department sees it as overdue."
+    )
+    team_loop_interval_seconds: float = Field(
+        default=60.0, gt=0,
+        description="How often the Telegram channel posts new escalations to team groups and checks reminders.",
     )
     question_log_retention_days: int = Field(
         default=180, description="Days the question log and feedback are kept before being purged."
@@ -139,7 +145,9 @@ class Settings(BaseSettings):
         default=15.0, gt=0, description="Window counting failed sign-ins, and the wait after the last one."
     )
     gaps_cluster_threshold: float = Field(
-        default=0.9, description="Cosine similarity from which two unanswered questions count as the same need."
+        default=0.55,
+        description="Similarity (half embedding cosine, half shared words) from which unanswered questions are "
+        "grouped as one need on the FAQ-gap page.",
     )
     knowledge_review_months: int = Field(
         default=6, ge=1, description="Months after a review (or an approval) until an entry is due for review again."

@@ -62,8 +62,8 @@ def format_report(data: dict) -> str:
     rows = [("overall", data["overall"]), *data["by_kind"].items()]
     lines += [f"{name:<22} {m['n']:>5} {m['hit@1']:>7.3f} {m['hit@3']:>7.3f} {m['mrr']:>7.3f}" for name, m in rows]
     overall = data["overall"]
-    lines.append(f"in scope: answered {overall['in_scope_answered']:.1%}, clarified {overall['in_scope_clarified']:.1%},"
-                 f" wrong answers {overall['wrong_answers']:.1%}")
+    lines.append(f"in scope: answered {overall['in_scope_answered']:.1%},"
+                 f" clarified {overall['in_scope_clarified']:.1%}, wrong answers {overall['wrong_answers']:.1%}")
     oos = data["oos"]
     if oos["n"]:
         signals = ", ".join(f"{k} {v:.3f}" for k, v in oos["signal_roc_auc"].items())
@@ -74,7 +74,8 @@ def format_report(data: dict) -> str:
     if calibration:
         lines.append(f"calibration: threshold {calibration['threshold']} ({calibration['rule']}):"
                      f" abstains on {calibration['oos_abstained']:.1%} out of scope, keeps"
-                     f" {calibration['in_scope_kept']:.1%} in scope → RETRIEVAL_ANSWER_THRESHOLD={calibration['threshold']}")
+                     f" {calibration['in_scope_kept']:.1%} in scope"
+                     f" → RETRIEVAL_ANSWER_THRESHOLD={calibration['threshold']}")
     latency = data["latency_ms"]
     lines.append(f"latency per query: p50 {latency['p50']:.1f} ms, p95 {latency['p95']:.1f} ms")
     return "\n".join(lines)

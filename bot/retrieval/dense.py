@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import faiss
 import numpy as np
 
@@ -35,3 +37,20 @@ class DenseIndex:
     def vectors(self, ids: list[int]) -> np.ndarray:
         """The stored vectors of `ids`."""
         return np.stack([self._index.reconstruct(int(i)) for i in ids]) if ids else np.zeros((0, self.dim))
+
+    def save(self, path: Path) -> None:
+        """Write the index to `path` (atomically: a reader never sees a half-written file)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(path.suffix + ".partial")
+        faiss.write_index(self._index, str(partial))
+        partial.replace(path)
+
+    @classmethod
+    def load(cls, path: Path, dim: int) -> DenseIndex:
+        """Read an index written by `save`; ValueError when it does not hold `dim`-sized vectors."""
+        stored = faiss.read_index(str(path))
+        if stored.d != dim:
+            raise ValueError(f"{path} holds {stored.d}-dimensional vectors, expected {dim}")
+        index = cls(dim)
+        index._index = stored
+        return index

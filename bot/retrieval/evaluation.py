@@ -6,7 +6,6 @@ Used by `trolyso eval`, the benchmark and the regression test, so every number c
 from __future__ import annotations
 
 import json
-import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -168,17 +167,18 @@ def calibrate(outcomes: Sequence[QueryOutcome], target: float = OOS_ABSTAIN_TARG
 
 def signal_aucs(outcomes: Sequence[QueryOutcome], policy: DecisionPolicy) -> dict[str, float]:
     """ROC AUC (in-scope vs out-of-scope) of each single signal of the top candidate and of the confidence."""
-    signals: dict[str, Callable[[Candidate], float]] = {
-        "dense": lambda c: c.dense,
-        "coverage": lambda c: c.coverage,
-        "bm25": lambda c: c.lexical,
+    signals: dict[str, Callable[[Sequence[Candidate]], float]] = {
+        "dense": lambda ranked: ranked[0].dense,
+        "best_dense": lambda ranked: max(c.dense for c in ranked),
+        "bm25": lambda ranked: ranked[0].lexical,
+        "coverage": lambda ranked: ranked[0].coverage,
         "confidence": policy.confidence,
     }
     result = {}
     for name, signal in signals.items():
         values: dict[bool, list[float]] = defaultdict(list)
         for o in outcomes:
-            values[o.query.expected is not None].append(signal(o.ranked[0]) if o.ranked else 0.0)
+            values[o.query.expected is not None].append(signal(o.ranked) if o.ranked else 0.0)
         result[name] = roc_auc(values[True], values[False])
     return result
 

