@@ -2,10 +2,11 @@
 
 Point python-telegram-bot at it with `base_url=f"{fake.root_url}/bot"` (or `TELEGRAM_API_BASE_URL=fake.root_url`).
 It implements what the Trợ lý số bot uses: getMe, setMyCommands, getUpdates (offset, limit, long-poll
-timeout, allowed_updates), sendMessage (with Telegram's HTML parsing rules, the 4,096-character limit and the
-64-byte callback data limit), sendChatAction, answerCallbackQuery, setWebhook, deleteWebhook and
-getWebhookInfo. Tests inject updates (`send_text`, `send_media`, `press_button`, `edit_text`...) and
-read what the bot sent (`sent`, `wait_for_messages`). While a webhook is set, injected updates are
+timeout, allowed_updates), sendMessage (with Telegram's HTML parsing rules, the 4,096-character limit, the
+64-byte callback data limit and replies), editMessageText, editMessageReplyMarkup, sendChatAction,
+answerCallbackQuery (200-character text limit), setWebhook, deleteWebhook and getWebhookInfo. Tests inject
+updates (`send_text`, `send_media`, `press_button`, `edit_text`...; `username=` for a member with a Telegram
+username) and read what the bot sent (`sent`, `wait_for_messages`). While a webhook is set, injected updates are
 POSTed to it with the secret header, as Telegram does; getUpdates then answers 409.
 """
 
@@ -30,6 +31,7 @@ from fastapi.responses import JSONResponse
 
 MAX_TEXT_UTF16 = 4096
 MAX_CALLBACK_BYTES = 64
+MAX_CALLBACK_ANSWER_CHARS = 200
 JSON_FIELDS = {"reply_markup", "allowed_updates", "link_preview_options", "entities", "reply_parameters",
                "commands"}
 ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
@@ -101,6 +103,8 @@ class SentMessage:
     parse_mode: str | None
     reply_markup: dict | None
     links: list[str] = field(default_factory=list)
+    reply_to_message_id: int | None = None  # the message this one replies to (reply_parameters)
+    edits: int = 0  # how many times the bot edited it (editMessageText / editMessageReplyMarkup)
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -189,15 +193,16 @@ class FakeTelegram:
 
     def user_message(
         self, chat_id: int, *, text: str | None = None, chat_type: str = "private", user_id: int | None = None,
-        reply_to: SentMessage | None = None, **fields: Any,
+        reply_to: SentMessage | None = None, username: str | None = None, **fields: Any,
     ) -> dict[str, Any]:
-        """A Message object from a citizen, with command and mention entities like Telegram's."""
+        """A Message object from a citizen (or a team member with a Telegram `username`), with command and
+        mention entities like Telegram's."""
         user_id = user_id if user_id is not None else abs(chat_id)
         chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
         chat.update({"first_name": "Bà Tư"} if chat_type == "private" else {"title": "Tổ công nghệ số xã Tân Lập"})
         message: dict[str, Any] = {
             "message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
-            "from": {"id": user_id, "is_bot": False, "first_name": "Bà Tư", "language_code": "vi"},
+            "from": _user(user_id, username),
         }
         if text is not None:
             message["text"] = text
@@ -223,15 +228,16 @@ class FakeTelegram:
         }
         return self.user_message(chat_id, **{kind: contents[kind]}, **kwargs)
 
-    def callback_query(self, message: SentMessage, data: str, *, user_id: int | None = None) -> dict[str, Any]:
+    def callback_query(
+        self, message: SentMessage, data: str, *, user_id: int | None = None, username: str | None = None
+    ) -> dict[str, Any]:
         """A CallbackQuery for pressing the button with `data` under the bot's `message` (answerable once)."""
         query_id = f"cbq-{next(self._callback_ids)}"
         with self._changed:
             self._open_callbacks.add(query_id)
         return {
             "id": query_id, "chat_instance": f"ci{message.chat_id}", "data": data,
-            "from": {"id": user_id if user_id is not None else abs(message.chat_id), "is_bot": False,
-                     "first_name": "Bà Tư"},
+            "from": _user(user_id if user_id is not None else abs(message.chat_id), username),
             "message": self._bot_message(message),
         }
 
@@ -251,9 +257,11 @@ class FakeTelegram:
         """The citizen edits one of their messages."""
         self.send_update({"edited_message": {**message, "text": text, "edit_date": int(time.time())}})
 
-    def press_button(self, message: SentMessage, data: str, *, user_id: int | None = None) -> str:
+    def press_button(
+        self, message: SentMessage, data: str, *, user_id: int | None = None, username: str | None = None
+    ) -> str:
         """The citizen presses the inline button with `data` under `message`; returns the query id."""
-        query = self.callback_query(message, data, user_id=user_id)
+        query = self.callback_query(message, data, user_id=user_id, username=username)
         self.send_update({"callback_query": query})
         return query["id"]
 
@@ -310,7 +318,7 @@ class FakeTelegram:
         message = {"message_id": sent.message_id, "date": int(time.time()),
                    "chat": {"id": sent.chat_id, "type": "private" if sent.chat_id > 0 else "supergroup"},
                    "from": self.bot_user, "text": sent.visible_text}
-        if sent.reply_markup:
+        if sent.reply_markup and "inline_keyboard" in sent.reply_markup:  # a ForceReply is not shown in a Message
             message["reply_markup"] = sent.reply_markup
         return message
 
@@ -379,16 +387,58 @@ class FakeTelegram:
             raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode} in this fake")
         if utf16_len(visible) > MAX_TEXT_UTF16:
             raise ApiError(400, "Bad Request: message is too long")
-        markup = params.get("reply_markup")
-        for row in (markup or {}).get("inline_keyboard", []):
-            for button in row:
-                if len(button.get("callback_data", "").encode("utf-8")) > MAX_CALLBACK_BYTES:
-                    raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-        sent = SentMessage(next(self._message_ids), chat_id, text, visible, parse_mode, markup, links)
+        markup = _checked_markup(params.get("reply_markup"))
+        reply_to = (params.get("reply_parameters") or {}).get("message_id") or params.get("reply_to_message_id")
+        sent = SentMessage(next(self._message_ids), chat_id, text, visible, parse_mode, markup, links,
+                           int(reply_to) if reply_to else None)
         with self._changed:
             self.sent.append(sent)
             self._changed.notify_all()
         return self._bot_message(sent)
+
+    def _edited(self, params: dict[str, Any]) -> SentMessage:
+        """The bot's message named by `chat_id` and `message_id`, as an edit finds it."""
+        chat_id, message_id = _chat_id(params), int(params.get("message_id") or 0)
+        with self._changed:
+            found = next((m for m in self.sent if m.chat_id == chat_id and m.message_id == message_id), None)
+        if found is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        return found
+
+    def _api_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._edited(params)
+        text = str(params.get("text") or "")
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        parse_mode = params.get("parse_mode")
+        visible, links = text, []
+        if parse_mode == "HTML":
+            try:
+                visible, links = parse_html(text)
+            except ValueError as exc:
+                raise ApiError(400, f"Bad Request: {exc}") from exc
+        if utf16_len(visible) > MAX_TEXT_UTF16:
+            raise ApiError(400, "Bad Request: message is too long")
+        markup = _checked_markup(params.get("reply_markup"))
+        with self._changed:
+            if (visible, markup) == (message.visible_text, message.reply_markup):
+                raise ApiError(400, "Bad Request: message is not modified: specified new message content and "
+                                    "reply markup are exactly the same as a current content and reply markup "
+                                    "of the message")
+            message.text, message.visible_text, message.parse_mode, message.links = text, visible, parse_mode, links
+            message.reply_markup, message.edits = markup, message.edits + 1
+            self._changed.notify_all()
+        return self._bot_message(message)
+
+    def _api_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._edited(params)
+        markup = _checked_markup(params.get("reply_markup"))
+        with self._changed:
+            if markup == message.reply_markup:
+                raise ApiError(400, "Bad Request: message is not modified")
+            message.reply_markup, message.edits = markup, message.edits + 1
+            self._changed.notify_all()
+        return self._bot_message(message)
 
     def _writable_chat(self, params: dict[str, Any]) -> int:
         chat_id = _chat_id(params)
@@ -406,6 +456,8 @@ class FakeTelegram:
         with self._changed:
             if query_id not in self._open_callbacks:
                 raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+            if len(str(params.get("text") or "")) > MAX_CALLBACK_ANSWER_CHARS:
+                raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
             self._open_callbacks.discard(query_id)
             self.callback_answers.append(params)
             self._changed.notify_all()
@@ -437,6 +489,23 @@ class FakeTelegram:
             return {"url": webhook.get("url", ""), "has_custom_certificate": False,
                     "pending_update_count": len(self._pending),
                     "allowed_updates": webhook.get("allowed_updates") or []}
+
+
+def _user(user_id: int, username: str | None) -> dict[str, Any]:
+    """A (human) User object, with a username when given."""
+    user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": "Bà Tư", "language_code": "vi"}
+    if username:
+        user["username"] = username
+    return user
+
+
+def _checked_markup(markup: dict | None) -> dict | None:
+    """`reply_markup` as given, after Telegram's 64-byte check of inline buttons' callback data."""
+    for row in (markup or {}).get("inline_keyboard", []):
+        for button in row:
+            if len(button.get("callback_data", "").encode("utf-8")) > MAX_CALLBACK_BYTES:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+    return markup
 
 
 def _entities(text: str) -> list[dict[str, Any]]:

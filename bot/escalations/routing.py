@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.escalations import messages
 from bot.escalations.notify import Delivery, Notifier
+from bot.escalations.states import WAITING
 from bot.escalations.workflow import Workflow
 from bot.models import Escalation
 
@@ -30,7 +31,8 @@ def dispatch_team_notices(workflow: Workflow, notifier: Notifier, limit: int = 5
 
     Each escalation is marked before sending (a conditional UPDATE, so two processes never both send it)
     and unmarked when sending fails, to be retried on the next call. Teams without a Telegram group
-    work from the web queue: their escalations are only marked.
+    work from the web queue: their escalations are only marked, and so are escalations no longer waiting
+    (answered or cancelled before any group was configured).
     """
     sent: list[Delivery] = []
     with Session(workflow.engine, expire_on_commit=False) as session:
@@ -47,7 +49,7 @@ def dispatch_team_notices(workflow: Workflow, notifier: Notifier, limit: int = 5
                 continue
             first = session.scalar(select(Escalation.ticket_code).where(
                 Escalation.cluster_id == row.cluster_id, Escalation.id < row.id).order_by(Escalation.id))
-            delivery = team_notice(workflow, row, first)
+            delivery = team_notice(workflow, row, first) if row.status in WAITING else None
             if delivery is None:
                 continue
             try:

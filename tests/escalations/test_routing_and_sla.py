@@ -91,3 +91,16 @@ def test_late_claim_stops_the_clock(engine: Engine, settings: Settings) -> None:
     workflow.claim(code, "tanlap_lan")
     report = sla_check(workflow, datetime.now(UTC) + timedelta(days=3))
     assert (report.reminded, report.overdue, report.deliveries) == ([], [], [])
+
+
+def test_escalations_no_longer_waiting_are_not_announced(workflow: Workflow, engine: Engine,
+                                                         settings: Settings) -> None:
+    answered = submit_escalation(request(chat_id="a"), engine=engine, settings=settings)
+    waiting = submit_escalation(request(chat_id="b", question="Đổi số điện thoại trên VssID thế nào?"),
+                                engine=engine, settings=settings)
+    with Session(engine) as session:
+        session.execute(update(Escalation).where(Escalation.ticket_code == answered).values(status="answered"))
+        session.commit()
+    notifier = RecordingNotifier()
+    assert [d.ticket_code for d in dispatch_team_notices(workflow, notifier)] == [waiting]
+    assert dispatch_team_notices(workflow, notifier) == []

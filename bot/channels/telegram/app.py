@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import signal
@@ -17,9 +18,13 @@ from bot.channels.telegram import texts
 from bot.channels.telegram.handlers import ChannelHandlers
 from bot.channels.telegram.health import HealthServer
 from bot.channels.telegram.keyboards import CallbackPayloads
+from bot.channels.telegram.notifier import ChannelOutbound
 from bot.channels.telegram.ratelimit import ChatRateLimiter
 from bot.channels.telegram.sender import api_urls
+from bot.channels.telegram.team import TeamHandlers
+from bot.channels.telegram.teamloop import TeamLoop
 from bot.channels.telegram.updates import PerChatUpdateProcessor
+from bot.escalations.workflow import Workflow
 from bot.rasa_client import RasaClient
 from bot.settings import Settings
 
@@ -30,8 +35,11 @@ POLL_TIMEOUT_SECONDS = 10
 WEBHOOK_LISTEN = "127.0.0.1"
 
 
-def build_application(settings: Settings) -> tuple[Application, ChannelHandlers]:
-    """The PTB application for `settings` (not yet initialised) and its handlers."""
+def build_application(settings: Settings, workflow: Workflow | None = None) -> tuple[Application, ChannelHandlers]:
+    """The PTB application for `settings` (not yet initialised) and its handlers.
+
+    `workflow` (default: on the configured database and communes) serves the team groups.
+    """
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     api, files = api_urls(settings.telegram_api_base_url)
@@ -44,10 +52,13 @@ def build_application(settings: Settings) -> tuple[Application, ChannelHandlers]
         .concurrent_updates(PerChatUpdateProcessor())
         .build()
     )
+    workflow = workflow or Workflow(settings=settings)
+    payloads = CallbackPayloads()
     handlers = ChannelHandlers(
         rasa=RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds),
-        payloads=CallbackPayloads(),
+        payloads=payloads,
         limiter=ChatRateLimiter(settings.telegram_rate_limit_per_minute),
+        team=TeamHandlers(workflow, ChannelOutbound(settings, workflow.engine, payloads)),
     )
     handlers.register(application)
     return application, handlers
@@ -93,9 +104,11 @@ def health_report(application: Application, handlers: ChannelHandlers, mode: str
     }
 
 
-async def run_channel(settings: Settings, stop: asyncio.Event) -> None:
-    """Run the channel until `stop` is set."""
-    application, handlers = build_application(settings)
+async def run_channel(settings: Settings, stop: asyncio.Event, workflow: Workflow | None = None) -> None:
+    """Run the channel, and its team job every `TEAM_LOOP_INTERVAL_SECONDS`, until `stop` is set."""
+    application, handlers = build_application(settings, workflow)
+    team = handlers.team
+    assert team is not None
     mode = mode_of(settings)
     health = HealthServer(lambda: health_report(application, handlers, mode))
     try:
@@ -104,14 +117,20 @@ async def run_channel(settings: Settings, stop: asyncio.Event) -> None:
             await start_receiving(application, settings)
             await application.start()
             health.listen(settings.telegram_health_port)
+            team_job = asyncio.create_task(
+                TeamLoop(team.workflow, team.outbound.notifier(), settings.team_loop_interval_seconds).run_forever())
             logger.info("Telegram channel ready: @%s, %s", application.bot.username, mode)
             try:
                 await stop.wait()
             finally:
+                team_job.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await team_job
                 await health.close()
                 await application.updater.stop()
                 await application.stop()
     finally:
+        await team.outbound.aclose()
         await handlers.rasa.aclose()
 
 

@@ -2,14 +2,15 @@
 
 Handlers run in three PTB groups. Group -2 drops what the bot never answers (edited messages,
 service messages, group messages not addressed to it); group -1 applies the per-chat rate limit;
-group 0 holds the handlers proper, the catch-alls last. New commands (e.g. the team-group commands
-of issue 7) go into `ChannelHandlers.register` before the catch-alls.
+group 0 holds the handlers proper, the catch-alls last. The community tech teams' groups are served
+before all of them (group -3, `bot.channels.telegram.team`), and their updates go no further.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import Bot, CallbackQuery, Update
 from telegram.constants import ChatAction
@@ -31,6 +32,9 @@ from bot.channels.telegram.keyboards import TOPIC_BUTTONS, CallbackPayloads, inl
 from bot.channels.telegram.ratelimit import ChatRateLimiter, Verdict
 from bot.channels.telegram.sender import send_bot_message, send_html
 from bot.rasa_client import RasaClient, RasaUnavailable
+
+if TYPE_CHECKING:
+    from bot.channels.telegram.team import TeamHandlers
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +66,18 @@ async def acknowledge(query: CallbackQuery) -> None:
 class ChannelHandlers:
     """The Telegram channel's handlers, sharing one Rasa client, payload map and rate limiter."""
 
-    def __init__(self, rasa: RasaClient, payloads: CallbackPayloads, limiter: ChatRateLimiter) -> None:
+    def __init__(
+        self, rasa: RasaClient, payloads: CallbackPayloads, limiter: ChatRateLimiter, team: TeamHandlers | None = None
+    ) -> None:
         self.rasa = rasa
         self.payloads = payloads
         self.limiter = limiter
+        self.team = team
 
     def register(self, application: Application) -> None:
-        """Add every handler and the error handler to `application`."""
+        """Add every handler (the team groups' first) and the error handler to `application`."""
+        if self.team is not None:
+            self.team.register(application)
         application.add_handler(TypeHandler(Update, self.drop_irrelevant), group=GATE_GROUP)
         application.add_handler(TypeHandler(Update, self.limit_rate), group=RATE_GROUP)
         application.add_handlers([

@@ -1,0 +1,58 @@
+"""The Telegram channel's periodic team job: announce new escalations in their team's group, remind
+teams of unclaimed tickets, report overdue ones to the provincial ICT department."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from bot.escalations.intake import DATABASE_DOWN
+from bot.escalations.notify import Notifier, deliver_all
+from bot.escalations.routing import dispatch_team_notices
+from bot.escalations.sla import sla_check
+from bot.escalations.workflow import Workflow
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TeamRound:
+    """What one round did: tickets announced, reminded, reported overdue, and messages that failed."""
+
+    announced: list[str]
+    reminded: list[str]
+    overdue: list[str]
+    failed: int
+
+
+class TeamLoop:
+    """Runs `dispatch_team_notices` and `sla_check` every `interval` seconds (times from the workflow's clock)."""
+
+    def __init__(self, workflow: Workflow, notifier: Notifier, interval: float) -> None:
+        self.workflow = workflow
+        self.notifier = notifier
+        self.interval = interval
+
+    def run_once(self) -> TeamRound:
+        """One round (blocking: database and sends; run it in a worker thread)."""
+        announced = dispatch_team_notices(self.workflow, self.notifier)
+        report = sla_check(self.workflow)
+        failed = deliver_all(report.deliveries, self.notifier)
+        if failed:
+            logger.warning("%d reminder/overdue message(s) could not be sent", len(failed))
+        return TeamRound([d.ticket_code or "" for d in announced], report.reminded, report.overdue, len(failed))
+
+    async def run_forever(self) -> None:
+        """Run a round, wait `interval`, repeat, until cancelled; an error only skips the round."""
+        while True:
+            try:
+                done = await asyncio.to_thread(self.run_once)
+                if done.announced or done.reminded or done.overdue:
+                    logger.info("team job: %d announced, %d reminded, %d overdue", len(done.announced),
+                                len(done.reminded), len(done.overdue))
+            except DATABASE_DOWN as error:
+                logger.warning("team job: database unavailable (%s); retrying later", type(error).__name__)
+            except Exception:
+                logger.exception("team job failed; retrying later")
+            await asyncio.sleep(self.interval)
