@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from bot.conversation.answering import Answerer
 from bot.escalations.communes import Commune, load_communes
+from bot.knowledge.live import KnowledgeSync, baseline_revision
 from bot.knowledge.store import load_knowledge
 from bot.questionlog import record_question
 from bot.retrieval.service import build_retriever
@@ -25,21 +26,32 @@ logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _answerer: Answerer | None = None
+_sync: KnowledgeSync | None = None
+
+
+def _build() -> tuple[Answerer, KnowledgeSync]:
+    started = time.monotonic()
+    revision = baseline_revision()  # read before the files, so no dashboard change can slip between
+    loaded = load_knowledge(PROJECT_ROOT / "knowledge")
+    for problem in loaded.errors:
+        logger.error("knowledge base: %s", problem)
+    retriever = build_retriever(get_settings(), [located.entry for located in loaded.entries])
+    built = Answerer(retriever, record_question)
+    sync = KnowledgeSync(retriever, since=revision, on_change=lambda _report: built.refresh_vocabulary())
+    logger.info("retriever ready: %d entries in %.1f s", len(retriever), time.monotonic() - started)
+    return built, sync
 
 
 def answerer() -> Answerer:
-    """The answerer over `knowledge/`, built on first use, once per process (the embedding cache keeps it fast)."""
-    global _answerer
+    """The answerer over `knowledge/`, built on first use, once per process (the embedding cache keeps it fast),
+    with the entries changed from the dashboard since then applied (one cheap database read per call)."""
+    global _answerer, _sync
     with _lock:
-        if _answerer is None:
-            started = time.monotonic()
-            loaded = load_knowledge(PROJECT_ROOT / "knowledge")
-            for problem in loaded.errors:
-                logger.error("knowledge base: %s", problem)
-            retriever = build_retriever(get_settings(), [located.entry for located in loaded.entries])
-            logger.info("retriever ready: %d entries in %.1f s", len(retriever), time.monotonic() - started)
-            _answerer = Answerer(retriever, record_question)
-        return _answerer
+        if _answerer is None or _sync is None:
+            _answerer, _sync = _build()
+        built, sync = _answerer, _sync
+    sync.refresh_if_changed()
+    return built
 
 
 @lru_cache(maxsize=1)

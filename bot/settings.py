@@ -72,11 +72,11 @@ class Settings(BaseSettings):
     )
     retrieval_lexical_weight: float = Field(
         default=0.01,
-        description="Weight of log(1 + BM25) in the confidence (best dense cosine + weight × log(1 + BM25 of the top)).",
+        description="Weight of log(1 + BM25 of the top candidate) in the confidence (the rest is the best cosine).",
     )
     retrieval_answer_threshold: float = Field(
         default=0.907,
-        description="Confidence below which the assistant abstains (calibrated by `trolyso eval`, see bench/RESULTS.md).",
+        description="Confidence below which the assistant abstains (calibrated by `trolyso eval`).",
     )
     retrieval_clarify_margin: float = Field(
         default=0.005, description="Candidates this close to the best one in confidence are offered as choices."
@@ -145,7 +145,7 @@ class Settings(BaseSettings):
         default=15.0, gt=0, description="Window counting failed sign-ins, and the wait after the last one."
     )
     gaps_cluster_threshold: float = Field(
-        default=0.55,
+        default=0.6,
         description="Similarity (half embedding cosine, half shared words) from which unanswered questions are "
         "grouped as one need on the FAQ-gap page.",
     )

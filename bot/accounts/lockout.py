@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.accounts.users import UserInfo, normalize_username, password_matches
@@ -20,6 +20,8 @@ from bot.models import LoginAttempt, User
 from bot.settings import Settings
 
 MAX_USERNAME_CHARS = 64
+KEEP_ATTEMPTS = timedelta(days=1)
+"""Attempts older than this (and than the lockout window) are deleted at each successful sign-in."""
 
 
 @dataclass(frozen=True)
@@ -73,5 +75,7 @@ def sign_in(engine: Engine, settings: Settings, username: str, password: str, cl
         session.add(LoginAttempt(username=username, client_ip=client_ip, succeeded=ok, created_at=now))
         if ok and row is not None:
             row.last_login_at = now
+            keep = max(KEEP_ATTEMPTS, timedelta(minutes=settings.dashboard_lockout_minutes))
+            session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < now - keep))
         session.commit()
         return LoginResult(UserInfo.of(row) if ok and row is not None else None)

@@ -16,7 +16,7 @@ from bot.models import AuditLog, User
 
 ICT_ADMIN, TEAM_MEMBER, VIEWER = "ict_admin", "team_member", "viewer"
 ROLES = (ICT_ADMIN, TEAM_MEMBER, VIEWER)
-ROLE_LABELS = {ICT_ADMIN: "Cán bộ Sở (quản trị)", TEAM_MEMBER: "Thành viên Tổ công nghệ số", VIEWER: "Người xem"}
+ROLE_LABELS = {ICT_ADMIN: "Cán bộ Sở, quản trị", TEAM_MEMBER: "Thành viên Tổ công nghệ số", VIEWER: "Người xem"}
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.\-]{1,63}$")
 MIN_PASSWORD_CHARS = 10
 

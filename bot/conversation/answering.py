@@ -84,6 +84,10 @@ class Answerer:
         self.recorder = recorder
         self.known_words = vocabulary(retriever.entries.values())
 
+    def refresh_vocabulary(self) -> None:
+        """Re-read the knowledge words after entries were added or changed live."""
+        self.known_words = vocabulary(list(self.retriever.entries.values()))
+
     def _record(self, channel: str, sender: str, text: str, decision: str, entry_id: str | None,
                 confidence: float, scores: dict, context_used: bool) -> int | None:
         """Log the question; a database hiccup must not cost the citizen their answer."""

@@ -74,6 +74,6 @@ def _search_excluding(retriever: Retriever, query: str, entry_id: str | None) ->
     """`retriever.search(query)` without the entry that was just answered."""
     candidates = [c for c in retriever.rank(query) if c.entry_id != entry_id]
     decision, chosen = retriever.policy.decide(candidates)
-    confidence = retriever.policy.confidence(candidates[0]) if candidates else 0.0
+    confidence = retriever.policy.confidence(candidates)
     return RetrievalResult(query=query, decision=decision, confidence=confidence, chosen=chosen,
                            candidates=candidates)

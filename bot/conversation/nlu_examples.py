@@ -16,7 +16,7 @@ import yaml
 from bot.knowledge.schema import KnowledgeEntry
 from bot.text import fold
 
-ALTERNATES_PER_ENTRY = 2
+ALTERNATES_PER_ENTRY = 1
 PREFIXED_EVERY = 8
 """Every n-th entry also yields greeting- and thanks-prefixed variants."""
 PREFIXES = ("chào bạn, cho tôi hỏi", "chao ban cho hoi", "cảm ơn, cho hỏi thêm", "alo cho hoi")

@@ -1,8 +1,9 @@
 """Grouping questions that express the same need, with the project's embedder and the words they share.
 
-Each question gets one feature vector: its dense embedding (the configured embedder, through the on-disk
-embedding cache) next to a TF-IDF vector of its diacritic-free syllables and syllable pairs, weighted so that
-the dot product of two vectors is `DENSE_WEIGHT × cosine + LEXICAL_WEIGHT × word overlap`. The small
+Each question is reduced to its core (diacritics removed, abbreviations expanded, politeness such as
+"cho em hỏi" or "ạ" dropped) and gets one feature vector: its dense embedding (the configured embedder,
+through the on-disk embedding cache) next to a TF-IDF vector of its syllables and syllable pairs, weighted so
+that the dot product of two vectors is `DENSE_WEIGHT × cosine + LEXICAL_WEIGHT × word overlap`. The small
 multilingual models rate most Vietnamese questions as close (cosines 0.85–0.96 even between unrelated ones);
 the shared words separate needs that the embedding alone blurs. Questions are taken most frequent first and
 join the group whose average similarity is highest, if it reaches the threshold; a second pass moves each
@@ -24,30 +25,67 @@ LEXICAL_WEIGHT = 0.5
 LEXICAL_FEATURES = 2**11
 
 
+_ADDRESSED = ("bac", "anh", "chi", "em", "ad", "admin", "ban", "co", "chu", "chau", "ong", "ba")
+LEADING_FILLERS = sorted([*(("cho", who, "hoi") for who in ("em", "minh", "toi", "chau", "con")), ("cho", "hoi"),
+                          ("xin", "hoi"), ("em", "hoi"), ("hoi",), *((who, "oi") for who in _ADDRESSED)],
+                         key=len, reverse=True)
+"""Ways of addressing someone before a question ("cho em hỏi", "bác ơi"), diacritics removed."""
+TRAILING_FILLERS = sorted([("a",), ("ak",), ("ah",), ("nhe",), ("nha",), ("voi",), ("vay",), ("a", "oi"),
+                           *(("giup", who) for who in ("em", "minh", "toi", "chau", "con", "voi"))],
+                          key=len, reverse=True)
+"""Politeness after a question ("ạ", "nhé", "giúp em")."""
+
+
+def core_words(text: str) -> list[str]:
+    """The question's words without diacritics, abbreviations expanded, politeness around it removed."""
+    words = normalize(text).stripped.split()
+    changed = True
+    while changed:
+        changed = False
+        for filler in LEADING_FILLERS:
+            if len(words) > len(filler) and tuple(words[:len(filler)]) == filler:
+                words, changed = words[len(filler):], True
+        for filler in TRAILING_FILLERS:
+            if len(words) > len(filler) and tuple(words[-len(filler):]) == filler:
+                words, changed = words[:-len(filler)], True
+    return words
+
+
 def dense_form(text: str) -> str:
-    """The form of a question that is embedded: abbreviations expanded, diacritics removed."""
-    return normalize(text).stripped
+    """The form of a question that is embedded."""
+    return " ".join(core_words(text))
 
 
 def lexical_form(text: str) -> str:
-    """Diacritic-free syllables and syllable pairs, space-separated."""
-    return " ".join(with_bigrams(normalize(text).lexical_tokens))
+    """The question's core syllables and syllable pairs, space-separated."""
+    return " ".join(with_bigrams(core_words(text)))
 
 
-def lexical_vectors(texts: list[str]) -> np.ndarray:
-    """L2-normalised TF-IDF vectors (hashed syllables and pairs; idf from `texts` themselves)."""
-    if not texts:
-        return np.zeros((0, LEXICAL_FEATURES), np.float32)
-    hashed = HashingVectorizer(n_features=LEXICAL_FEATURES, token_pattern=r"\S+", alternate_sign=False,
-                               norm=None, lowercase=False).transform([lexical_form(t) for t in texts])
-    weighted = TfidfTransformer(sublinear_tf=True).fit_transform(hashed)
-    return l2_normalize(weighted).toarray().astype(np.float32)
+class LexicalSpace:
+    """TF-IDF over hashed syllables and syllable pairs, with the idf of the questions being grouped.
+
+    Knowledge entries are projected into the same space (their own, different word frequencies would
+    otherwise change how close the questions are to each other).
+    """
+
+    def __init__(self, texts: list[str]) -> None:
+        """Learn the idf of `texts` (at least one)."""
+        self._hasher = HashingVectorizer(n_features=LEXICAL_FEATURES, token_pattern=r"\S+", alternate_sign=False,
+                                         norm=None, lowercase=False)
+        self._tfidf = TfidfTransformer(sublinear_tf=True).fit(self._hasher.transform([lexical_form(t) for t in texts]))
+
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised rows, one per text."""
+        if not texts:
+            return np.zeros((0, LEXICAL_FEATURES), np.float32)
+        weighted = self._tfidf.transform(self._hasher.transform([lexical_form(t) for t in texts]))
+        return l2_normalize(weighted).toarray().astype(np.float32)
 
 
-def features(texts: list[str], cache: EmbeddingCache) -> np.ndarray:
+def features(texts: list[str], cache: EmbeddingCache, space: LexicalSpace) -> np.ndarray:
     """One row per text whose dot products are the combined similarity (1.0 for identical texts)."""
-    dense = cache.encode_passages([dense_form(t) for t in texts]) if texts else np.zeros((0, 1), np.float32)
-    return np.hstack([np.sqrt(DENSE_WEIGHT) * dense, np.sqrt(LEXICAL_WEIGHT) * lexical_vectors(texts)])
+    dense = cache.encode_passages([dense_form(t) for t in texts])
+    return np.hstack([np.sqrt(DENSE_WEIGHT) * dense, np.sqrt(LEXICAL_WEIGHT) * space.vectors(texts)])
 
 
 def cluster_labels(vectors: np.ndarray, weights: list[int], threshold: float) -> list[int]:

@@ -21,9 +21,10 @@ from bot.gaps.report import GapCluster
 from bot.knowledge.editing import SaveResult, save_entry
 from bot.knowledge.schema import PROGRAMME_TOPICS, TOPIC_FILES, KnowledgeEntry
 from bot.knowledge.store import Problem
+from bot.masking import mask_text
 from bot.models import AuditLog, Escalation, GapReview, KnowledgeDraft, utcnow
 from bot.settings import Settings
-from bot.text import collapse_spaces, fold
+from bot.text import collapse_spaces, fold, strip_diacritics
 
 MAX_ALTERNATES = 10
 ID_PREFIXES = {"public_services": "dvc", "cashless_payment": "tt", "health_insurance": "bhyt",
@@ -100,15 +101,23 @@ def _claim_items(session: Session, keys: list[str], status: str, actor: str, dra
         raise DraftError("Một số câu hỏi trong nhóm này vừa được người khác xử lý; mời tải lại trang.") from error
 
 
+def usable_wordings(texts: list[str]) -> list[str]:
+    """Wordings that may go into the knowledge base: those without personal data (phone numbers, e-mails)."""
+    return [text for text in texts if mask_text(text) == text]
+
+
 def draft_from_cluster(engine: Engine, cluster: GapCluster, actor: str) -> int:
-    """Create a draft from a cluster: its most asked wording as the question, the others as alternates,
-    the team's answer (if an escalation of the cluster was answered) as the answer. Returns the draft id."""
-    question = tidy_question(cluster.texts[0].text)
+    """Create a draft from a cluster: its most asked wording (with diacritics if any has them) as the question,
+    the others as alternates, the team's answer (if an escalation of the cluster was answered) as the answer.
+    Wordings with personal data are left out. Returns the draft id."""
+    wordings = usable_wordings([t.text for t in cluster.texts]) or [mask_text(cluster.texts[0].text)]
+    first = next((text for text in wordings if strip_diacritics(text) != text), wordings[0])
+    question = tidy_question(first)
     team = cluster.team_answer
     topic = cluster.nearest_entry.topic if cluster.nearest_entry else next(iter(PROGRAMME_TOPICS))
     with Session(engine) as session:
         draft = KnowledgeDraft(origin="cluster", topic=topic, question=question,
-                               alternates=distinct_alternates(question, [t.text for t in cluster.texts[1:]]),
+                               alternates=distinct_alternates(question, wordings),
                                answer=team.answer if team and team.answer else "",
                                ticket_code=team.ticket_code if team else None,
                                items=[item.key for item in cluster.items], created_by=actor)
@@ -128,12 +137,13 @@ def draft_from_escalation(engine: Engine, ticket_code: str, actor: str) -> int:
             raise DraftError("Chỉ tạo được bản nháp từ phiếu đã có câu trả lời của Tổ.")
         siblings = session.scalars(select(Escalation).where(Escalation.cluster_id == row.cluster_id)
                                    .order_by(Escalation.id)).all()
-        question = tidy_question(row.question)
+        question = tidy_question(mask_text(row.question))
         keys = [f"e:{s.id}" for s in siblings]
         taken = set(session.scalars(select(GapReview.item_key).where(GapReview.item_key.in_(keys))))
+        alternates = distinct_alternates(question, usable_wordings([s.question for s in siblings]))
         draft = KnowledgeDraft(origin="escalation", topic=_topic_of(row.topic), question=question,
-                               alternates=distinct_alternates(question, [s.question for s in siblings]),
-                               answer=row.answer, ticket_code=row.ticket_code, items=keys, created_by=actor)
+                               alternates=alternates, answer=row.answer, ticket_code=row.ticket_code, items=keys,
+                               created_by=actor)
         session.add(draft)
         session.flush()
         _claim_items(session, [k for k in keys if k not in taken], "drafted", actor, draft.id, None)

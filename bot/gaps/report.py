@@ -10,7 +10,7 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy import Engine
 
-from bot.gaps.cluster import cluster_labels, features
+from bot.gaps.cluster import LexicalSpace, cluster_labels, features
 from bot.gaps.items import GapItem, collect_items
 from bot.knowledge.schema import KnowledgeEntry
 from bot.retrieval.embedders import EmbeddingCache
@@ -103,14 +103,17 @@ def _entry_texts(entries: list[KnowledgeEntry]) -> tuple[list[str], list[int]]:
 def cluster_items(items: list[GapItem], entries: list[KnowledgeEntry], cache: EmbeddingCache,
                   threshold: float) -> list[GapCluster]:
     """Group `items` by need and attach each group's nearest entry (by the same similarity)."""
+    if not items:
+        return []
     by_text: dict[str, list[GapItem]] = {}
     for item in items:
         by_text.setdefault(fold(item.text) or item.text, []).append(item)
     groups = list(by_text.values())  # the same words typed with or without diacritics count as one wording
     wordings = [max(group, key=lambda item: len(item.text.encode())).text for group in groups]
     entry_texts, owners = _entry_texts(entries)
-    vectors = features(wordings + entry_texts, cache)
-    item_vectors, entry_vectors = vectors[:len(wordings)], vectors[len(wordings):]
+    space = LexicalSpace(wordings)
+    item_vectors = features(wordings, cache, space)
+    entry_vectors = features(entry_texts, cache, space)
     labels = cluster_labels(item_vectors, [len(group) for group in groups], threshold)
     clusters = []
     for label in sorted(set(labels)):

@@ -17,6 +17,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from sqlalchemy import Engine, select, update
@@ -26,8 +27,10 @@ from sqlalchemy.orm import Session
 from bot.db import get_engine
 from bot.knowledge.schema import KnowledgeEntry
 from bot.models import AuditLog, KnowledgeChange, KnowledgeRevision
-from bot.retrieval.retriever import Retriever
 from bot.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from bot.retrieval.retriever import Retriever
 
 log = logging.getLogger(__name__)
 COUNTER_ID = 1
@@ -37,6 +40,18 @@ def current_revision(engine: Engine | None = None) -> int:
     """The knowledge revision in the database (0 before any change)."""
     with Session(engine or get_engine()) as session:
         return int(session.scalar(select(KnowledgeRevision.revision).where(KnowledgeRevision.id == COUNTER_ID)) or 0)
+
+
+def baseline_revision(engine: Engine | None = None) -> int | None:
+    """`current_revision()`, or None when the database cannot be read (the first refresh then sets the baseline).
+
+    Read it before loading the knowledge files and pass it to `KnowledgeSync(since=...)`.
+    """
+    try:
+        return current_revision(engine)
+    except SQLAlchemyError as error:
+        log.warning("knowledge revision unreadable at start (%s)", type(error).__name__)
+        return None
 
 
 def publish_change(session: Session, actor: str, action: str, entry: KnowledgeEntry, file: str) -> int:

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.conversation.answering import OFFER_ESCALATION, Answerer, ConversationState
+from bot.conversation.input_check import classify_input
 from bot.conversation.messages import FEEDBACK_BAD, FEEDBACK_GOOD, entry_payload
 from bot.conversation.replies import answer_messages
 from bot.knowledge.schema import KnowledgeEntry
 from bot.models import QuestionLog
 from bot.questionlog import record_question
 from bot.retrieval.retriever import Retriever
-from bot.settings import Settings
+from bot.retrieval.service import build_retriever
+from bot.settings import Settings, get_settings
 from bot.text import strip_diacritics
 from tests.conversation.conftest import retriever_with
 
@@ -60,7 +63,7 @@ def test_question_answered_and_logged(answerer: Answerer, engine: Engine, diacri
 def test_clarify_offers_candidates_then_a_typed_number_answers(entries: list[KnowledgeEntry], engine: Engine,
                                                                settings: Settings):
     vssid = [e for e in entries if e.id.startswith("bhyt-vssid")]
-    answerer = Answerer(retriever_with(vssid, retrieval_clarify_margin=1.0),
+    answerer = Answerer(retriever_with(vssid, retrieval_clarify_margin=1.0, retrieval_answer_threshold=0.0),
                         partial(record_question, engine=engine, settings=settings))
     outcome = answerer.answer_text("vssid", ConversationState(), "web", "s1")
     [message] = outcome.messages
@@ -129,3 +132,12 @@ def test_unknown_entry_button(answerer: Answerer):
 
 def test_topic_menu_and_topic(answerer: Answerer):
     assert len(answerer.choose_topic(None).messages[0].buttons) == 5
+
+
+def test_vocabulary_follows_live_changes(entries: list[KnowledgeEntry], tmp_path: Path):
+    retriever = build_retriever(get_settings(), entries[:2], cache_path=tmp_path / "embeddings.sqlite")
+    answerer = Answerer(retriever, lambda *_args: 1)
+    assert classify_input("zalopayxyz ekyc", answerer.known_words) == "gibberish"
+    retriever.upsert(entries[0].model_copy(update={"id": "moi", "question": "Mở zalopayxyz ekyc thế nào?"}))
+    answerer.refresh_vocabulary()
+    assert classify_input("zalopayxyz ekyc", answerer.known_words) == "ok"

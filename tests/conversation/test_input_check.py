@@ -34,7 +34,8 @@ def test_gibberish(text: str):
     assert classify_input(text) == "gibberish"
 
 
-@pytest.mark.parametrize("text", ["How do I pay my electricity bill?", "What is VNeID?", "我想支付电费", "Как оплатить?"])
+@pytest.mark.parametrize("text", ["How do I pay my electricity bill?", "What is VNeID?", "我想支付电费",
+                                  "Как оплатить?"])
 def test_other_languages(text: str):
     assert classify_input(text, {"vneid"}) == "foreign"
 

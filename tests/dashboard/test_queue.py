@@ -75,3 +75,23 @@ def test_empty_answers_and_wrong_states_get_a_polite_notice(client: TestClient, 
     assert "nên không thể làm việc này" in lan.get(f"/dashboard/escalations/{code}").text
     assert lan.get("/dashboard/escalations/TL-ZZZZZ").status_code == 404
     assert post(browser_for("admin"), f"/dashboard/escalations/{code}/claim").status_code == 403
+
+
+def test_the_answer_reaches_a_telegram_citizen_through_the_bot_api(settings, tmp_path):
+    """The real sender against the fake Bot API: sent on the gateway's loop while the route works in a thread."""
+    from bot.web.app import create_app
+    from tests.dashboard.helpers import login
+    from tests.fake_telegram import FakeTelegram
+
+    with FakeTelegram() as fake:
+        app = create_app(settings.model_copy(update={"telegram_bot_token": fake.token,
+                                                     "telegram_api_base_url": fake.root_url}))
+        with TestClient(app) as member:
+            code = escalate(app.state.dashboard.engine, settings, "Ký số trên điện thoại thế nào?",
+                            channel="telegram", chat_id="777001")
+            login(member, "tanlap_lan")
+            post(member, f"/dashboard/escalations/{code}/answer", {"text": "Bạn cài ứng dụng ký số của nhà cung cấp."})
+            [message] = fake.wait_for_messages(777001, timeout=20)
+            assert "Bạn cài ứng dụng ký số của nhà cung cấp." in message.visible_text and code in message.visible_text
+            assert [title for title, _ in message.buttons] == ["👍 Hữu ích", "👎 Chưa giúp được"]
+            assert "đã gửi tới 1 người dân" in member.get(f"/dashboard/escalations/{code}").text

@@ -7,6 +7,8 @@ the routes under /dashboard to the gateway.
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, Response
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -42,6 +44,15 @@ async def _refused(request: Request, error: Exception) -> Response:
                   status=error.status)
 
 
+async def _invalid(request: Request, error: Exception) -> Response:
+    """Malformed parameters: a Vietnamese page under /dashboard, FastAPI's JSON answer elsewhere."""
+    assert isinstance(error, RequestValidationError)
+    if not request.url.path.startswith(PREFIX):
+        return await request_validation_exception_handler(request, error)
+    return render(request, "dashboard/error.html", {"title": ERROR_TITLES[404], "message":
+                  "Đường dẫn hoặc tham số không hợp lệ."}, status=404)
+
+
 def stylesheet() -> FileResponse:
     """The dashboard's only stylesheet (no external CDN)."""
     return FileResponse(STYLESHEET, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
@@ -54,6 +65,7 @@ def install_dashboard(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(DashboardHeaders)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(DashboardError, _refused)
+    app.add_exception_handler(RequestValidationError, _invalid)
     app.add_api_route(f"{PREFIX}/static/dashboard.css", stylesheet, include_in_schema=False)
     for module in (auth, overview, gaps, drafts, knowledge, escalations, exports):
         app.include_router(module.router)

@@ -35,8 +35,7 @@ def stacked_columns(labels: Sequence[str], series: dict[str, list[int]], names: 
                     colors: Sequence[str] = PALETTE) -> Markup:
     """Columns per label (e.g. per day), stacked by series (e.g. per programme), with a legend."""
     width, height, left, bottom, top = 720, 300, 44, 40, 12
-    legend_rows = (len(series) + 2) // 3
-    height += legend_rows * 22
+    height += (len(series) + 1) // 2 * 22
     plot_h = 300 - bottom - top
     totals = [sum(values[i] for values in series.values()) for i in range(len(labels))]
     top_value = _nice_max(max(totals, default=0))
@@ -65,7 +64,7 @@ def stacked_columns(labels: Sequence[str], series: dict[str, list[int]], names: 
             body.append(f'<text x="{x + bar / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle" font-size="11" '
                         f'fill="{AXIS}">{escape(label)}</text>')
     for index, key in enumerate(series):
-        lx, ly = left + (index % 3) * 225, 300 + (index // 3) * 22
+        lx, ly = left + (index % 2) * 340, 300 + (index // 2) * 22
         body.append(f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{colors[index % len(colors)]}"/>'
                     f'<text x="{lx + 18}" y="{ly}" font-size="12" fill="#1f2328">{escape(names.get(key, key))}</text>')
     return _svg(width, height, title, body)

@@ -6,13 +6,15 @@ number is shown only to the member the ticket is assigned to, on request, and ev
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.accounts.users import TEAM_MEMBER, UserInfo
-from bot.escalations.notify import deliver_all
+from bot.escalations.notify import Notifier, deliver_all
 from bot.escalations.states import ANSWERED, CANCELLED, CLOSED, InvalidTransition
 from bot.escalations.workflow import NotTeamMember, TicketView, UnknownTicket, WorkflowError
 from bot.models import Escalation
@@ -95,12 +97,12 @@ def show_phone(request: Request, code: str, user: AdminOrTeam) -> Response:
     return _detail(request, user, ticket, phone or "")
 
 
-def _act(request: Request, user: UserInfo, code: str, action: str, text: str = "") -> Response:
-    """Run a team action on a ticket and come back to it with a notice."""
+def _act(request: Request, user: UserInfo, code: str, action: str, text: str = "",
+         notifier: Notifier | None = None) -> Response:
+    """Run a team action on a ticket and come back to it with a notice (`notifier` delivers answers)."""
     ticket = _ticket(request, user, code)
     member = _member(user)
-    services = request.app.state.dashboard
-    workflow = services.workflow
+    workflow = request.app.state.dashboard.workflow
     try:
         if action == "claim":
             outcome = workflow.claim(ticket.ticket_code, member)
@@ -116,7 +118,7 @@ def _act(request: Request, user: UserInfo, code: str, action: str, text: str = "
             flash(request, "Đã đóng phiếu.")
         else:
             answered = workflow.answer(ticket.ticket_code, member, text[:MAX_ANSWER_CHARS])
-            failed = deliver_all(answered.deliveries, services.notifier)
+            failed = deliver_all(answered.deliveries, notifier) if notifier else answered.deliveries
             sent = len(answered.deliveries) - len(failed)
             flash(request, f"Đã trả lời {len(answered.answered)} phiếu; đã gửi tới {sent} người dân.")
             if failed:
@@ -147,9 +149,13 @@ def release(request: Request, code: str, user: AdminOrTeam) -> Response:
 
 
 @router.post("/escalations/{code}/answer", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def answer(request: Request, code: str, user: AdminOrTeam, text: str = Form("")) -> Response:
-    """Answer the ticket's cluster; the answer goes to every waiting citizen on their channel."""
-    return _act(request, user, code, "answer", text)
+async def answer(request: Request, code: str, user: AdminOrTeam, text: str = Form("")) -> Response:
+    """Answer the ticket's cluster; the answer goes to every waiting citizen on their channel.
+
+    The work runs in a worker thread; Telegram messages are sent on this event loop meanwhile.
+    """
+    notifier = request.app.state.dashboard.notifier_on(asyncio.get_running_loop())
+    return await asyncio.to_thread(_act, request, user, code, "answer", text, notifier)
 
 
 @router.post("/escalations/{code}/close", include_in_schema=False, dependencies=[Depends(check_csrf)])

@@ -39,8 +39,7 @@ def gaps(request: Request, user: AdminOrViewer, since: str = "30d") -> Response:
     services = request.app.state.dashboard
     report = services.gaps.report(services.clock() - parse_period(_period(since)))
     context = {"report": report, "clusters": report.clusters[:MAX_CLUSTERS_SHOWN], "since": since,
-               "periods": PERIODS, "kind_labels": KIND_LABELS, "can_act": user.role == "ict_admin",
-               "threshold": services.settings.gaps_cluster_threshold}
+               "periods": PERIODS, "kind_labels": KIND_LABELS, "can_act": user.role == "ict_admin"}
     return render(request, "dashboard/gaps.html", context, page="gaps")
 
 

@@ -40,20 +40,22 @@ def _located(request: Request, entry_id: str) -> LocatedEntry:
 
 
 @router.get("/knowledge", response_class=HTMLResponse, include_in_schema=False)
-def knowledge(request: Request, user: AnyUser, q: str = "", topic: str = "", due: bool = False,
-              page: int = 1) -> Response:
+def knowledge(request: Request, user: AnyUser, q: str = "", topic: str = "", due: str = "",
+              page: str = "1") -> Response:
     """Entries matching the search (any words, without diacritics), the topic and the review filter."""
     services = request.app.state.dashboard
     today = services.today()
     query = fold(q[:MAX_QUERY_CHARS])
+    overdue_only = due == "true"
+    number = int(page) if page.isdigit() and 0 < len(page) < 6 else 1
     entries = [e for e in services.knowledge.load().entries
                if (not topic or e.entry.topic == topic)
-               and (not due or (e.entry.review_by is not None and e.entry.review_by < today))
+               and (not overdue_only or (e.entry.review_by is not None and e.entry.review_by < today))
                and all(word in _search_text(e) for word in query.split())]
-    page = max(1, page)
     overdue = sum(1 for e in services.knowledge.load().entries if e.entry.review_by and e.entry.review_by < today)
-    context = {"entries": entries[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], "total": len(entries), "q": q[:200],
-               "topic": topic, "due": due, "page": page, "pages": max(1, -(-len(entries) // PAGE_SIZE)),
+    context = {"entries": entries[(number - 1) * PAGE_SIZE:number * PAGE_SIZE], "total": len(entries),
+               "q": q[:MAX_QUERY_CHARS], "topic": topic, "due": overdue_only, "page_number": number,
+               "pages": max(1, -(-len(entries) // PAGE_SIZE)),
                "today": today, "overdue": overdue}
     return render(request, "dashboard/knowledge.html", context, page="knowledge")
 

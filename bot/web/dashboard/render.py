@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from bot.accounts.users import ICT_ADMIN, ROLE_LABELS, TEAM_MEMBER, VIEWER
-from bot.knowledge.schema import PROGRAMME_TOPICS
+from bot.knowledge.schema import PROGRAMME_TOPICS, TOPIC_FILES
 from bot.localtime import format_duration, format_time
 from bot.masking import mask_text
 from bot.web.dashboard.security import CSRF_FIELD, PREFIX, csrf_token
@@ -18,8 +18,17 @@ from bot.web.widget import WEB_DIR
 STATUS_NAMES = {"open": "Chờ nhận", "claimed": "Đang xử lý", "answered": "Đã trả lời", "closed": "Đã đóng",
                 "cancelled": "Đã huỷ"}
 
+
+
+def topic_name(topic: str | None) -> str:
+    """The Vietnamese name of a topic, also for an escalation's guess written as a file name ("dich_vu_cong")."""
+    if not topic:
+        return "—"
+    return PROGRAMME_TOPICS.get(TOPIC_FILES.get(f"{topic}.yml", topic), topic)
+
+
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
-templates.env.filters.update(time=format_time, duration=format_duration, mask=mask_text)
+templates.env.filters.update(time=format_time, duration=format_duration, mask=mask_text, topic=topic_name)
 templates.env.globals.update(PREFIX=PREFIX, CSRF_FIELD=CSRF_FIELD, TOPICS=PROGRAMME_TOPICS, ROLE_LABELS=ROLE_LABELS,
                              STATUS_NAMES=STATUS_NAMES)
 
@@ -36,7 +45,7 @@ NAVIGATION = [
 def flash(request: Request, message: str, kind: str = "ok") -> None:
     """A notice shown once on the next page ("ok" or "error")."""
     request.session.setdefault("flash", []).append([kind, message])
-    request.session["flash"] = request.session["flash"][-5:]
+    request.session["flash"] = request.session["flash"][-3:]
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200,

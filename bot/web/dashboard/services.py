@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,7 +30,8 @@ class DashboardServices:
     knowledge: KnowledgeSnapshot
     gaps: GapService
     workflow: Workflow
-    notifier: Notifier
+    notifier: Notifier | None = None
+    """Created on first use, on the gateway's event loop (see `citizen_notifier`)."""
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
@@ -38,7 +40,13 @@ class DashboardServices:
         province = load_province(settings.communes_file)
         knowledge = KnowledgeSnapshot(settings.knowledge_dir)
         return cls(settings, engine, province, knowledge, GapService(settings, engine, knowledge),
-                   Workflow(engine, settings, province), citizen_notifier(settings, engine))
+                   Workflow(engine, settings, province))
+
+    def notifier_on(self, loop: asyncio.AbstractEventLoop) -> Notifier:
+        """The notifier that delivers answers to citizens, created for `loop` the first time."""
+        if self.notifier is None:
+            self.notifier = citizen_notifier(self.settings, self.engine, loop)
+        return self.notifier
 
     def today(self) -> date:
         """Today in Vietnam, by the dashboard's clock."""
