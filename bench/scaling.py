@@ -235,7 +235,8 @@ def scaling_tables(run: ScalingRun) -> str:
     """The scaling and live-update tables in Markdown, with how the cold builds were estimated."""
     rows = []
     for s in run.sizes:
-        label = f"{s['size']:,} ({s['real']} real" + (f" + {s['synthetic']:,} synthetic)" if s["synthetic"] else ")")
+        label = (f"{s['size']:,} ({s['real']} real + {s['synthetic']:,} synthetic)" if s["synthetic"]
+                 else f"{s['size']:,} (real only)")
         rows.append([
             label, f"{s['vectors']:,}", num(s["build_warm_seconds"], 1),
             f"≈ {s['build_cold_estimate_seconds']:,.0f} (estimate)",

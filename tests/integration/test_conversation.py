@@ -100,7 +100,7 @@ def test_abstain_then_escalation_form_stores_a_ticket(assistant: RunningAssistan
     consent = chat.send("0912 345 678")
     assert "091****678" in text_of(consent) and "0912345678" not in text_of(consent)
     done = text_of(chat.send("/affirm"))
-    [code] = TICKET.findall(done)
+    [code] = set(TICKET.findall(done))
     status = escalation_status(code)
     assert status is not None and (status.commune_code, status.status) == ("SL03", "open")
     assert code in text_of(chat.send(f"phiếu {code} thế nào rồi?"))
