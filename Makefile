@@ -17,7 +17,7 @@ run: train
 	@$(VENV_BIN)/trolyso run
 
 lint: setup
-	@$(VENV_BIN)/ruff check bot actions tests bench
+	@$(VENV_BIN)/ruff check bot actions tests bench nlu_components
 
 test: train lint
 	@$(VENV_BIN)/trolyso kb validate knowledge/

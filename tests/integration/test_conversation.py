@@ -149,3 +149,11 @@ def test_follow_up_is_read_with_the_previous_question(assistant: RunningAssistan
     assert f"Nguồn: {knowledge['bhyt-vssid-quen-mat-khau'].source_url}" in reply[0]["text"]
     row = latest_question("thế còn vssid?")
     assert (row.entry_id, row.context_used) == ("bhyt-vssid-quen-mat-khau", True)
+
+
+@pytest.mark.parametrize("gibberish", ["xyz", "asdkjh qwe", "???", "hmm", "kkkkk"])
+def test_gibberish_is_not_taken_as_yes(assistant: RunningAssistant, gibberish: str):
+    chat = Chat(assistant)
+    assert payloads(chat.send("chế độ thương binh liệt sĩ hưởng thế nào")) == ["/affirm", "/deny"]
+    reply = text_of(chat.send(gibberish))
+    assert reply and "đang sống ở xã/phường nào" not in reply
