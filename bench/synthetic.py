@@ -34,6 +34,8 @@ NAMES: tuple[tuple[str, ...], ...] = (
 _NUMBER = re.compile(r"\d+")
 _NAME_PATTERNS = [(re.compile(re.escape(name), re.IGNORECASE), group) for group in NAMES for name in group]
 MAX_ATTEMPTS = 8
+COPY_TAG = "synthetic-copy-of:"
+"""Tag prefix naming the real entry a synthetic entry was made from."""
 
 Perturbation = Callable[[list[str], random.Random, Sequence[KnowledgeEntry]], list[str] | None]
 """Takes the question's whitespace tokens; returns new tokens, or None when it does not apply."""
@@ -147,8 +149,13 @@ def synthetic_entries(real: Sequence[KnowledgeEntry], seed: int = SEED) -> Itera
             question = f"{question} ({k})"
         seen.add(fold(question))
         yield KnowledgeEntry(id=f"syn-{k:05d}", topic=source.topic, question=question, answer=source.answer,
-                             origin="imported")
+                             tags=[f"{COPY_TAG}{source.id}"], origin="imported")
         k += 1
+
+
+def source_id(entry: KnowledgeEntry) -> str:
+    """The id of the real entry `entry` copies (its own id when it is real)."""
+    return next((tag[len(COPY_TAG):] for tag in entry.tags if tag.startswith(COPY_TAG)), entry.id)
 
 
 def scaled_knowledge(real: Sequence[KnowledgeEntry], size: int, seed: int = SEED) -> list[KnowledgeEntry]:

@@ -10,6 +10,7 @@ from bench.synthetic import (
     drop_syllable,
     remove_diacritics,
     scaled_knowledge,
+    source_id,
     substitute_name,
     substitute_numbers,
     swap_syllables,
@@ -66,3 +67,10 @@ def test_each_perturbation_changes_what_it_applies_to() -> None:
     assert combined[: len(tokens) // 2] == tokens[: len(tokens) // 2]
     stripped = "han muc chuyen tien 20 trieu mot ngay co doi duoc khong?"
     assert remove_diacritics(tokens, rng, REAL) == stripped.split(" ")
+
+
+def test_a_synthetic_entry_names_the_real_entry_it_copies() -> None:
+    entries = scaled_knowledge(REAL, 20)
+    by_id = {e.id: e for e in REAL}
+    assert [source_id(e) for e in REAL] == [e.id for e in REAL]
+    assert all(by_id[source_id(e)].answer == e.answer for e in entries[len(REAL):])
