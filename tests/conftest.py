@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import Engine
 
+from bot.db import make_engine, migrate
+from bot.settings import Settings
 from tests.processes import RunningAssistant
 
 
@@ -16,3 +19,12 @@ def assistant() -> Iterator[RunningAssistant]:
     running.start()
     yield running
     running.stop()
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    """A migrated engine on the database of the test folder's own `settings` fixture."""
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
@@ -10,7 +9,6 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.conversation.answering import Answerer
-from bot.db import make_engine, migrate
 from bot.knowledge.schema import KnowledgeEntry
 from bot.knowledge.store import load_knowledge
 from bot.questionlog import record_question
@@ -44,14 +42,6 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(database_url=f"sqlite:///{tmp_path / 'trolyso.db'}", pseudonym_key="test-key",
                     escalation_outbox_path=tmp_path / "outbox.jsonl")
 
-
-@pytest.fixture
-def engine(settings: Settings) -> Iterator[Engine]:
-    """A migrated engine on the test database."""
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from bot.db import make_engine, migrate
 from bot.escalations.workflow import Workflow
 from bot.settings import Settings
 from tests.postgres_server import PostgresServer, find_bin_dir
@@ -47,14 +46,6 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         pseudonym_key="test-key",
     )
 
-
-@pytest.fixture
-def engine(settings: Settings) -> Iterator[Engine]:
-    """A migrated engine on the test database."""
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

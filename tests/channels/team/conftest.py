@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from bot.channels.telegram.app import build_application
-from bot.db import make_engine, migrate
 from bot.escalations.workflow import Workflow
 from bot.models import utcnow
 from bot.settings import Settings
@@ -22,14 +21,6 @@ def settings(fake_telegram: FakeTelegram, tmp_path: Path) -> Settings:
     """Settings for the fake Bot API and a private SQLite database."""
     return team_settings(fake_telegram, tmp_path)
 
-
-@pytest.fixture
-def engine(settings: Settings) -> Iterator[Engine]:
-    """The migrated test database."""
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
