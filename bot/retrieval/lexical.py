@@ -40,10 +40,14 @@ class LexicalIndex:
             return np.zeros(len(self._docs), dtype=np.float32)
         return self._model.get_scores(known)
 
-    def coverage(self, query_tokens: list[str], doc_tokens: set[str]) -> float:
+    def query_weights(self, query_tokens: list[str]) -> dict[str, float]:
+        """The idf weight of each distinct query token (computed once per query, used per candidate)."""
+        return {token: self.idf(token) for token in set(query_tokens)}
+
+    @staticmethod
+    def coverage(query_weights: dict[str, float], doc_tokens: set[str]) -> float:
         """Share of the query's idf weight found in `doc_tokens` (0 to 1)."""
-        unique = set(query_tokens)
-        total = sum(self.idf(t) for t in unique)
+        total = sum(query_weights.values())
         if total <= 0:
             return 0.0
-        return sum(self.idf(t) for t in unique if t in doc_tokens) / total
+        return sum(weight for token, weight in query_weights.items() if token in doc_tokens) / total

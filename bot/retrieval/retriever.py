@@ -218,9 +218,10 @@ class Retriever:
             dense_of = {e: dense[e] if e in dense else self._entry_dense_score(e, query_vector) for e in pool}
             lexical_of = {e: float(lexical[self._entry_position[e]]) for e in pool}
             fused = self._fuse(pool, dense_of, lexical_of)
+            weights = self._lexical.query_weights(query_tokens)
             candidates = [
                 Candidate(entry_id=e, question=self.entries[e].question, dense=dense_of[e], lexical=lexical_of[e],
-                          coverage=self._lexical.coverage(query_tokens, self._entry_tokens[e]),
+                          coverage=self._lexical.coverage(weights, self._entry_tokens[e]),
                           fused=fused[e])
                 for e in pool
             ]
