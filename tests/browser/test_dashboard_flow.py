@@ -79,8 +79,6 @@ def ask_widget(page: Page, text: str):
     return reply
 
 
-@pytest.mark.xfail(strict=False, reason="needs the action server to call KnowledgeSync.refresh_if_changed() "
-                                        "before answering (actions/, helper 'rasa'); the dashboard side passes")
 def test_promote_a_gap_cluster_and_the_widget_answers_it_live(running: RunningAssistant, browser: Browser):
     citizen = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN").new_page()
     citizen.goto(f"{running.base_url}/demo")

@@ -120,7 +120,6 @@ def test_greeting_is_answered_by_rasa(stack: TelegramStack, chat_id: int, greeti
     assert {"chat_id": chat_id, "action": "typing"} in stack.fake.chat_actions
 
 
-@pytest.mark.xfail(strict=False, reason="needs the conversation layer")
 def test_question_is_answered_with_a_source_link(stack: TelegramStack):
     replies = stack.converse(1004, "cách đăng ký tài khoản định danh điện tử mức 2")
     assert any('<a href="https://' in m.text for m in replies)
