@@ -12,6 +12,7 @@ setup:
 
 train: setup
 	@$(VENV_BIN)/trolyso train
+	@$(VENV_BIN)/trolyso index
 
 run: train
 	@$(VENV_BIN)/trolyso run

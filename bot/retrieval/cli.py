@@ -95,13 +95,28 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_index(_args: argparse.Namespace) -> int:
+    """Embed the knowledge base and save the dense index, so the first question after a start is fast."""
+    settings = get_settings()
+    loaded = load_knowledge(settings.knowledge_dir)
+    if loaded.errors:
+        for problem in loaded.errors:
+            print(problem, file=sys.stderr)
+        return 1
+    retriever = build_retriever(settings, [located.entry for located in loaded.entries])
+    print(f"✓ retrieval index ready: {len(retriever)} entries")
+    return 0
+
+
 def add_retrieval_commands(commands: argparse._SubParsersAction) -> None:
-    """Register `ask` and `eval` on the main parser."""
+    """Register `ask`, `index` and `eval` on the main parser."""
     ask = commands.add_parser("ask", help="ask the knowledge base one question")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--knowledge", default=str(PROJECT_ROOT / "knowledge"))
     ask.set_defaults(func=cmd_ask)
+    commands.add_parser("index", help="embed the knowledge base and save the index (cached)").set_defaults(
+        func=cmd_index)
     evaluate = commands.add_parser("eval", help="measure retrieval on a query set")
     evaluate.add_argument("--knowledge", required=True, help="knowledge YAML (file or folder), or JSONL/CSV/XLSX")
     evaluate.add_argument("--queries", required=True, action="append",
