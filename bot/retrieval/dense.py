@@ -7,6 +7,11 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+_CORES = faiss.omp_get_max_threads()
+SINGLE_THREAD_MAX_VECTORS = 200_000
+"""Up to this size one query is searched on one thread: waking FAISS's OpenMP pool costs more than the
+search itself and its spinning threads slow the query encoder, which needs the cores next."""
+
 
 class DenseIndex:
     """Cosine search over vectors; vectors can be added and removed by id without a rebuild."""
@@ -31,6 +36,7 @@ class DenseIndex:
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The `k` best (scores, ids) for one query vector; ids of -1 mark empty slots."""
         k = min(k, len(self)) or 1
+        faiss.omp_set_num_threads(1 if len(self) <= SINGLE_THREAD_MAX_VECTORS else _CORES)
         scores, ids = self._index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
         return scores[0], ids[0]
 
