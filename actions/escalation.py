@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import sender, slot_events, utter
-from actions.runtime import communes
+from actions.runtime import communes, dedup_embedder
 from bot.conversation.dialogue import prompted_since_user, transcript
 from bot.conversation.escalation_form import (
     SlotCheck,
@@ -139,7 +139,7 @@ class ActionCreateEscalation(Action):
             phone=phone_value(tracker.get_slot("phone")), consent=True, topic=tracker.get_slot("context_topic"),
         )
         try:
-            code = submit_escalation(request)
+            code = submit_escalation(request, embedder=dedup_embedder())
         except Exception:
             logger.exception("could not create an escalation")
             utter(dispatcher, [Message("Xin lỗi, tôi chưa gửi được câu hỏi do trục trặc kỹ thuật. "

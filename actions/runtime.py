@@ -19,8 +19,9 @@ from bot.escalations.communes import Commune, load_communes
 from bot.knowledge.live import KnowledgeSync, baseline_revision
 from bot.knowledge.store import load_knowledge
 from bot.questionlog import record_question
+from bot.retrieval.embedders import Embedder
 from bot.retrieval.service import build_retriever
-from bot.settings import PROJECT_ROOT, get_settings
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ _sync: KnowledgeSync | None = None
 def _build() -> tuple[Answerer, KnowledgeSync]:
     started = time.monotonic()
     revision = baseline_revision()  # read before the files, so no dashboard change can slip between
-    loaded = load_knowledge(PROJECT_ROOT / "knowledge")
+    loaded = load_knowledge(get_settings().knowledge_dir)
     for problem in loaded.errors:
         logger.error("knowledge base: %s", problem)
     retriever = build_retriever(get_settings(), [located.entry for located in loaded.entries])
@@ -52,6 +53,16 @@ def answerer() -> Answerer:
         built, sync = _answerer, _sync
     sync.refresh_if_changed()
     return built
+
+
+def dedup_embedder() -> Embedder | None:
+    """The retriever's embedder, shared to compare a new escalation with the waiting ones of its commune;
+    None when the retriever cannot be built (the escalation is then stored without deduplication)."""
+    try:
+        return answerer().retriever.embedder
+    except Exception:
+        logger.exception("no embedder for escalation deduplication")
+        return None
 
 
 @lru_cache(maxsize=1)

@@ -14,13 +14,20 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from bot.db import get_engine
 from bot.escalations.web_inbox import queue_web_message
+from bot.knowledge.schema import KnowledgeEntry
+from bot.knowledge.store import load_knowledge
+from bot.models import Feedback, utcnow
 from tests.processes import PROJECT_ROOT, RunningAssistant, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -112,6 +119,29 @@ def session_of(page: Page) -> str:
     return page.evaluate("() => localStorage.getItem('trolyso:' + location.origin + ':session')")
 
 
+@pytest.fixture(scope="module")
+def knowledge() -> dict[str, KnowledgeEntry]:
+    """The project's knowledge entries by id (what the running assistant answers from)."""
+    return {located.entry.id: located.entry for located in load_knowledge(PROJECT_ROOT / "knowledge").entries}
+
+
+def expect_answer_of(reply, entry: KnowledgeEntry) -> None:
+    """`reply` is `entry`'s answer, with its official source as one safe link."""
+    expect(reply).to_contain_text(entry.answer.strip()[:60])
+    source = reply.locator("a").filter(has_text=entry.source_url)
+    expect(source).to_have_count(1)
+    # compared as the browser normalises URLs (it adds the "/" of an empty path)
+    assert source.get_attribute("href") == reply.evaluate("(_, url) => new URL(url).href", entry.source_url)
+    assert source.get_attribute("target") == "_blank"
+
+
+def chosen_entry(request_body: str | None) -> str:
+    """The entry id in the `/choose_entry{...}` payload a clarify button sent."""
+    text = json.loads(request_body or "{}")["text"]
+    assert text.startswith("/choose_entry{"), text
+    return json.loads(text.removeprefix("/choose_entry"))["entry_id"]
+
+
 def test_keyboard_chat_on_a_phone_screen(assistant: RunningAssistant, page: Page):
     page.goto(f"{assistant.base_url}/demo")
     expect(widget(page, ".bubble")).to_be_visible()
@@ -135,6 +165,49 @@ def test_keyboard_chat_on_a_phone_screen(assistant: RunningAssistant, page: Page
     expect(widget(page, ".panel")).to_be_hidden()
     assert focused(page) == "bubble"
     assert widget(page, ".bubble").get_attribute("aria-expanded") == "false"
+
+
+@pytest.mark.parametrize("question", ["Quên mật khẩu đăng nhập VNeID thì lấy lại thế nào?",
+                                      "quen mat khau dang nhap vneid thi lay lai the nao"])
+def test_knowledge_question_is_answered_with_its_source_link(assistant: RunningAssistant, page: Page,
+                                                            knowledge: dict, question: str):
+    page.goto(f"{assistant.base_url}/demo")
+    open_with_keyboard(page)
+    expect_answer_of(say(page, question), knowledge["dvc-vneid-quen-mat-khau"])
+    feedback = widget(page, ".choice")
+    expect(feedback.filter(has_text="Hữu ích")).to_have_count(1)
+    expect(feedback.filter(has_text="Chưa đúng ý")).to_have_count(1)
+
+
+def test_clarify_button_then_thumbs_down_is_stored_and_offers_the_team(assistant: RunningAssistant, page: Page,
+                                                                      knowledge: dict):
+    page.goto(f"{assistant.base_url}/demo")
+    open_with_keyboard(page)
+    say(page, "vssid")
+    offered = widget(page, ".msg.bot").last.locator("xpath=following-sibling::div[1]").locator(".choice")
+    expect(offered.first).to_be_visible()
+    assert offered.count() >= 2
+    page.screenshot(path=str(ARTIFACTS / "widget-clarify-360.png"))
+
+    replies_before = widget(page, ".msg.bot").count()
+    with page.expect_request(lambda r: r.url.endswith("/api/chat")) as sent:
+        offered.nth(1).click()
+    entry = knowledge[chosen_entry(sent.value.post_data)]
+    assert entry.topic == "health_insurance"
+    expect_answer_of(first_new_reply(page, replies_before), entry)
+    page.screenshot(path=str(ARTIFACTS / "widget-answer-360.png"))
+
+    replies_before = widget(page, ".msg.bot").count()
+    clicked_at = utcnow() - timedelta(seconds=1)
+    with page.expect_request(lambda r: r.url.endswith("/api/chat")) as sent:
+        widget(page, ".choice").filter(has_text="Chưa đúng ý").last.click()
+    assert json.loads(sent.value.post_data or "{}")["text"] == "/feedback_bad"
+    expect(first_new_reply(page, replies_before)).to_contain_text("chưa giúp được bạn")
+    expect(widget(page, ".choice").filter(has_text="Có, nhờ Tổ hỗ trợ")).to_have_count(1)
+    with Session(get_engine()) as session:
+        ratings = session.scalars(select(Feedback.rating).where(
+            Feedback.entry_id == entry.id, Feedback.channel == "web", Feedback.created_at >= clicked_at)).all()
+    assert ratings == ["bad"]
 
 
 def test_html_is_shown_as_text_and_links_are_safe(assistant: RunningAssistant, page: Page):
