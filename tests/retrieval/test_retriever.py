@@ -75,3 +75,15 @@ def test_live_upsert_and_remove(retriever: Retriever):
     assert retriever.remove("dvc-nop-phat")
     assert all(c.entry_id != "dvc-nop-phat" for c in retriever.rank("nộp tiền phạt giao thông qua mạng"))
     assert not retriever.remove("dvc-nop-phat")
+
+
+def test_single_signal_scores_are_the_ones_the_fused_ranking_uses(retriever: Retriever):
+    query = "the bhyt con han khong"
+    dense, lexical = retriever.dense_scores(query), retriever.lexical_scores(query)
+    ranked = retriever.rank(query)
+    assert ranked and lexical and all(score > 0 for score in lexical.values())
+    for candidate in ranked:
+        assert candidate.lexical == pytest.approx(lexical.get(candidate.entry_id, 0.0))
+        if candidate.entry_id in dense:
+            assert candidate.dense == pytest.approx(dense[candidate.entry_id], abs=1e-6)
+    assert retriever.dense_scores("?!") == {} and retriever.lexical_scores("xyzzy plugh") == {}
