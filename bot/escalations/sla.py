@@ -9,10 +9,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.escalations import messages
-from bot.escalations.notify import Delivery
+from bot.escalations.notify import Delivery, Notifier, deliver_all
 from bot.escalations.states import OPEN
 from bot.escalations.workflow import Workflow
 from bot.models import Escalation
+
+REMINDED, OVERDUE = "reminded_at", "overdue_at"
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,13 @@ class SlaReport:
 
     reminded: list[str] = field(default_factory=list)
     overdue: list[str] = field(default_factory=list)
-    deliveries: list[Delivery] = field(default_factory=list)
+    reminders: list[Delivery] = field(default_factory=list)
+    overdue_notices: list[Delivery] = field(default_factory=list)
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        """Every message to send: the team reminders, then the notices to the ICT department."""
+        return self.reminders + self.overdue_notices
 
 
 def _mark_once(workflow: Workflow, column: str, older_than: datetime, now: datetime) -> list[Escalation]:
@@ -49,20 +57,40 @@ def sla_check(workflow: Workflow, now: datetime | None = None) -> SlaReport:
     now = now or workflow.clock()
     remind_hours = workflow.settings.escalation_remind_after_hours
     overdue_hours = workflow.settings.escalation_overdue_after_hours
-    deliveries: list[Delivery] = []
-    reminded = _mark_once(workflow, "reminded_at", now - timedelta(hours=remind_hours), now)
+    reminders: list[Delivery] = []
+    reminded = _mark_once(workflow, REMINDED, now - timedelta(hours=remind_hours), now)
     for row in reminded:
         commune = workflow.commune(row.commune_code)
         if commune.team.telegram_chat_id is not None:
-            deliveries.append(Delivery("telegram", str(commune.team.telegram_chat_id),
+            reminders.append(Delivery("telegram", str(commune.team.telegram_chat_id),
                                        messages.reminder(row.ticket_code, commune.name, remind_hours),
                                        messages.team_buttons(row.ticket_code), row.ticket_code))
-    overdue = _mark_once(workflow, "overdue_at", now - timedelta(hours=overdue_hours), now)
+    overdue_notices: list[Delivery] = []
+    overdue = _mark_once(workflow, OVERDUE, now - timedelta(hours=overdue_hours), now)
     department = workflow.province.ict_department_chat_id
     for row in overdue:
         if department is not None:
             commune = workflow.commune(row.commune_code)
-            deliveries.append(Delivery("telegram", str(department),
+            overdue_notices.append(Delivery("telegram", str(department),
                                        messages.overdue_notice(row.ticket_code, commune.name, overdue_hours),
                                        [], row.ticket_code))
-    return SlaReport([r.ticket_code for r in reminded], [r.ticket_code for r in overdue], deliveries)
+    return SlaReport([r.ticket_code for r in reminded], [r.ticket_code for r in overdue], reminders, overdue_notices)
+
+
+def _unmark(workflow: Workflow, column: str, codes: list[str]) -> None:
+    """Unset `column` on these tickets, so that the next check reports them again."""
+    if codes:
+        with Session(workflow.engine) as session:
+            session.execute(update(Escalation).where(Escalation.ticket_code.in_(codes)).values({column: None}))
+            session.commit()
+
+
+def send_sla_messages(workflow: Workflow, report: SlaReport, notifier: Notifier) -> int:
+    """Send the report's reminders and overdue notices; a ticket whose message failed is reported again
+    at the next check (its mark is undone). Returns how many messages failed."""
+    failed = 0
+    for column, deliveries in ((REMINDED, report.reminders), (OVERDUE, report.overdue_notices)):
+        undelivered = deliver_all(deliveries, notifier)
+        _unmark(workflow, column, [d.ticket_code for d in undelivered if d.ticket_code])
+        failed += len(undelivered)
+    return failed

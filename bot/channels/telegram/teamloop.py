@@ -8,9 +8,9 @@ import logging
 from dataclasses import dataclass
 
 from bot.escalations.intake import DATABASE_DOWN
-from bot.escalations.notify import Notifier, deliver_all
+from bot.escalations.notify import Notifier
 from bot.escalations.routing import dispatch_team_notices
-from bot.escalations.sla import sla_check
+from bot.escalations.sla import send_sla_messages, sla_check
 from bot.escalations.workflow import Workflow
 
 logger = logging.getLogger(__name__)
@@ -38,10 +38,10 @@ class TeamLoop:
         """One round (blocking: database and sends; run it in a worker thread)."""
         announced = dispatch_team_notices(self.workflow, self.notifier)
         report = sla_check(self.workflow)
-        failed = deliver_all(report.deliveries, self.notifier)
+        failed = send_sla_messages(self.workflow, report, self.notifier)
         if failed:
-            logger.warning("%d reminder/overdue message(s) could not be sent", len(failed))
-        return TeamRound([d.ticket_code or "" for d in announced], report.reminded, report.overdue, len(failed))
+            logger.warning("%d reminder/overdue message(s) could not be sent; retrying at the next round", failed)
+        return TeamRound([d.ticket_code or "" for d in announced], report.reminded, report.overdue, failed)
 
     async def run_forever(self) -> None:
         """Run a round, wait `interval`, repeat, until cancelled; an error only skips the round."""

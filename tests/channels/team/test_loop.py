@@ -55,6 +55,23 @@ async def test_sla_reminds_the_team_exactly_once_then_reports_overdue_once(desk:
     assert "Bạn đã nhận xử lý" in claimed["text"] and desk.workflow.get(code).assignee == LAN
 
 
+async def test_a_reminder_that_could_not_be_sent_is_sent_at_the_next_round(desk: Desk):
+    start = desk.clock.now
+    code = desk.escalate("777004")
+    await desk.team_round()
+    desk.fake.blocked_chats.update({TAN_LAP_GROUP, ICT_DEPARTMENT})  # e.g. the bot was removed from both groups
+    desk.clock.now = start + timedelta(hours=25)
+    failed = await desk.team_round()
+    assert (failed.reminded, failed.overdue, failed.failed) == ([code], [code], 2)
+
+    desk.fake.blocked_chats.clear()
+    retried = await desk.team_round()
+    assert (retried.reminded, retried.overdue, retried.failed) == ([code], [code], 0)
+    assert [m for m in desk.fake.messages_to(TAN_LAP_GROUP) if m.visible_text.startswith("⏰")]
+    assert len(desk.fake.messages_to(ICT_DEPARTMENT)) == 1
+    assert (await desk.team_round()).reminded == []  # sent once, not again
+
+
 async def test_a_claimed_ticket_gets_no_reminder(desk: Desk):
     code = desk.escalate("777002")
     await desk.team_round()
