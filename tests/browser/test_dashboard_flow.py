@@ -7,33 +7,26 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from bot.accounts.users import create_user
 from bot.db import make_engine, migrate
 from bot.escalations.communes import load_province
 from bot.questionlog import record_question
 from bot.settings import Settings
+from tests.browser.chromium import ARTIFACTS, requires_chromium
 from tests.dashboard.gap_questions import GAP_GROUPS, SINGLE_QUESTIONS
 from tests.processes import PROJECT_ROOT, RunningAssistant
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
-ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 ADMIN, PASSWORD = "so.tttt", "mật khẩu quản trị thử nghiệm"
 QUESTION = "Chữ ký số cá nhân đăng ký ở đâu?"
 ANSWER = ("Để có chữ ký số cá nhân, bạn đăng ký với một nhà cung cấp dịch vụ chứng thực chữ ký số được cấp phép "
           "(mã kiểm tra: KYSO-E2E). Mang theo căn cước khi làm thủ tục.")
 REPLY_TIMEOUT_MS = 60_000
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is missing (/usr/bin/chromium)"),
-]
+pytestmark = [pytest.mark.integration, requires_chromium]
 
 
 @pytest.fixture(scope="module")
@@ -57,14 +50,6 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssista
     assistant.start()
     yield assistant
     assistant.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
 
 
 def ask_widget(page: Page, text: str):

@@ -9,20 +9,16 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from bot.db import make_engine
 from bot.escalations.intake import escalation_status
+from tests.browser.chromium import ARTIFACTS, requires_chromium
 from tests.fake_telegram import FakeTelegram, SentMessage
-from tests.processes import PROJECT_ROOT, RunningAssistant, free_port
+from tests.processes import RunningAssistant, free_port
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
-ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 TICKET = re.compile(r"\bTL-[23456789A-HJKMNP-Z]{5}\b")
 TAN_LAP_GROUP = -1001000000103  # Xã Tân Lập's team group in config/communes.yml
 LAN = {"user_id": 7001, "username": "tanlap_lan"}  # a member of that team
@@ -32,10 +28,7 @@ ANSWER = ("Chào bác, chế độ ưu đãi người có công do phòng Văn h
 REPLY_TIMEOUT_MS = 60_000
 TEAM_TIMEOUT_S = 60
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is missing (/usr/bin/chromium)"),
-]
+pytestmark = [pytest.mark.integration, requires_chromium]
 
 
 @pytest.fixture(scope="module")
@@ -53,14 +46,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningAss
         assistant.start()
         yield assistant, fake, database_url
         assistant.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
 
 
 def widget(page: Page, selector: str):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,32 +28,14 @@ from bot.escalations.web_inbox import queue_web_message
 from bot.knowledge.schema import KnowledgeEntry
 from bot.knowledge.store import load_knowledge
 from bot.models import Feedback, utcnow
+from tests.browser.chromium import ARTIFACTS, requires_chromium
 from tests.processes import PROJECT_ROOT, RunningAssistant, free_port
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]
-ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 PHONE = {"width": 360, "height": 740}
 REPLY_TIMEOUT_MS = 30_000
 LATER_TIMEOUT_MS = 10_000
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian's chromium is missing (/usr/bin/chromium): run scripts/setup.sh"
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
+pytestmark = [pytest.mark.integration, requires_chromium]
 
 
 @pytest.fixture()
