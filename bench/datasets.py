@@ -1,4 +1,5 @@
-"""The two development sets of the retrieval benchmark: VNPT Money's FAQ and the project's own knowledge base."""
+"""The data of the retrieval benchmark: VNPT Money's FAQ and the project's own knowledge base with its
+development questions, and the held-out questions written blind (never used for tuning, only reported)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ SHARED_OUT_OF_SCOPE = SHARED_EVAL / "out_of_scope_dev.jsonl"
 OWN_KNOWLEDGE = PROJECT_ROOT / "knowledge"
 OWN_TOPICS = ("dich_vu_cong", "thanh_toan_so", "bhyt_dien_tu", "ocop_tmdt", "ky_nang_so")
 OWN_OUT_OF_SCOPE = BENCH_DATA / "queries_out_of_scope.jsonl"
+HOLDOUT = BENCH_DATA / "holdout"
+OWN_GROUPS = {"with diacritics": ("with_diacritics",), "without diacritics": ("no_diacritics",),
+              "abbreviated": ("abbreviated",)}
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,19 @@ def own_dataset() -> Dataset:
         name="own knowledge base",
         entries=load_entries(OWN_KNOWLEDGE),
         queries=_distinct(in_scope + load_queries(OWN_OUT_OF_SCOPE) + load_queries(SHARED_OUT_OF_SCOPE)),
-        groups={"with diacritics": ("with_diacritics",), "without diacritics": ("no_diacritics",),
-                "abbreviated": ("abbreviated",)},
+        groups=OWN_GROUPS,
+    )
+
+
+def holdout_dataset() -> Dataset | None:
+    """The project's knowledge base with the held-out questions (`bench/data/holdout/`), None without them."""
+    if not HOLDOUT.is_dir():
+        return None
+    in_scope = [q for topic in OWN_TOPICS for q in load_queries(HOLDOUT / f"queries_{topic}.jsonl")]
+    return Dataset(
+        name="own knowledge base, held-out questions",
+        entries=load_entries(OWN_KNOWLEDGE),
+        queries=_distinct(in_scope + load_queries(HOLDOUT / "queries_out_of_scope.jsonl")),
+        groups=OWN_GROUPS,
     )
 

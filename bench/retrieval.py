@@ -15,7 +15,7 @@ import argparse
 import sys
 import time
 
-from bench.datasets import own_dataset, vnpt_dataset
+from bench.datasets import holdout_dataset, own_dataset, vnpt_dataset
 from bench.machine import load_average, machine_line
 from bench.quality import gap_table, quality_table, run_quality
 from bench.scaling import run_scaling, scaling_tables
@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     load_before = load_average()
     settings = Settings()
     out = ["# Retrieval benchmark", "", f"Machine: {machine_line()}", ""]
-    runs = [run_quality(dataset, settings, with_rasa) for dataset in (vnpt_dataset(), own_dataset())]
+    datasets = [vnpt_dataset(), own_dataset(), holdout_dataset()]
+    runs = [run_quality(dataset, settings, with_rasa) for dataset in datasets if dataset is not None]
     for run in runs:
         out += [f"## Quality: {run.dataset.name} ({len(run.dataset.entries)} entries)", "", quality_table(run), ""]
     out += ["## hit@1 gap: this engine minus the baselines", "", gap_table(runs), ""]

@@ -126,8 +126,8 @@ class Answerer:
             return Outcome(answer_messages(entry, self.retriever.entries), {**slots, **self._answered(entry)})
         if result.decision == "clarify":
             entries = [self.retriever.entries[c.entry_id] for c in result.chosen]
-            return Outcome([clarify_message(entries)],
-                           {**slots, "choices": [e.id for e in entries], "context_entry": None})
+            return Outcome([clarify_message(entries)], {**slots, "choices": [e.id for e in entries],
+                                                         "context_entry": None, "offer": OFFER_ESCALATION})
         return Outcome([abstain_message()],
                        {**slots, "offer": OFFER_ESCALATION, "choices": [], "context_entry": None})
 

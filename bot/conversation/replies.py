@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.conversation.input_check import MAX_QUESTION_CHARS, InputKind
 from bot.conversation.messages import (
+    AFFIRM,
     Button,
     Message,
     entry_payload,
@@ -15,6 +16,7 @@ from bot.conversation.topics import menu_buttons
 from bot.knowledge.schema import KnowledgeEntry
 
 MAX_RELATED = 3
+NONE_OF_THESE = "Không phải, nhờ Tổ hỗ trợ"
 FEEDBACK_QUESTION = "Câu trả lời này có giúp được bạn không?"
 
 
@@ -31,12 +33,16 @@ def answer_messages(entry: KnowledgeEntry, entries: dict[str, KnowledgeEntry]) -
 
 
 def clarify_message(candidates: list[KnowledgeEntry]) -> Message:
-    """The candidate questions as buttons, for the citizen to pick the one they meant."""
+    """The candidate questions as buttons, for the citizen to pick the one they meant, and a last button for
+    none of them, which passes the question to the community tech team (the clarify decision is also where
+    questions the knowledge base does not cover land when they share its words)."""
     lines = [f"{n}. {entry.question}" for n, entry in enumerate(candidates, 1)]
-    text = "Bạn muốn hỏi câu nào dưới đây? Bạn bấm chọn, hoặc gõ số thứ tự:\n" + "\n".join(lines)
+    text = ("Bạn muốn hỏi câu nào dưới đây? Bạn bấm chọn, hoặc gõ số thứ tự:\n" + "\n".join(lines)
+            + "\nNếu không phải câu nào ở trên, bạn bấm \"" + NONE_OF_THESE + "\" để tôi chuyển câu hỏi "
+            "cho Tổ công nghệ số cộng đồng, hoặc gõ lại câu hỏi rõ hơn.")
     buttons = [Button(f"{n}. {short_title(entry.question)}", entry_payload(entry.id))
                for n, entry in enumerate(candidates, 1)]
-    return Message(text, buttons)
+    return Message(text, [*buttons, Button(NONE_OF_THESE, AFFIRM)])
 
 
 def abstain_message() -> Message:

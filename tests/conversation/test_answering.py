@@ -69,7 +69,9 @@ def test_clarify_offers_candidates_then_a_typed_number_answers(entries: list[Kno
     [message] = outcome.messages
     choices = outcome.slots["choices"]
     assert 2 <= len(choices) <= 3
-    assert [b.payload for b in message.buttons] == [entry_payload(i) for i in choices]
+    assert [b.payload for b in message.buttons] == [*(entry_payload(i) for i in choices), "/affirm"]
+    assert message.buttons[-1].title == "Không phải, nhờ Tổ hỗ trợ"
+    assert (outcome.slots["offer"], outcome.slots["escalation_question"]) == (OFFER_ESCALATION, "vssid")
     assert logged(engine)[0].decision == "clarify"
     chosen = answerer.answer_text("câu 2", ConversationState(choices=tuple(choices)), "web", "s1")
     assert chosen.slots["context_entry"] == choices[1]
