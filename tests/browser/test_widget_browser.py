@@ -165,7 +165,7 @@ def test_clarify_button_then_thumbs_down_is_stored_and_offers_the_team(assistant
                                                                       knowledge: dict):
     page.goto(f"{assistant.base_url}/demo")
     open_with_keyboard(page)
-    say(page, "vssid")
+    say(page, "cách cài vssid")
     offered = widget(page, ".msg.bot").last.locator("xpath=following-sibling::div[1]").locator(".choice")
     expect(offered.first).to_be_visible()
     assert offered.count() >= 3  # two or three questions, and "none of these"

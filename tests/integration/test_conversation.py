@@ -81,12 +81,12 @@ def test_question_answered_with_its_source(assistant: RunningAssistant, knowledg
 
 def test_clarify_buttons_then_choosing_one(assistant: RunningAssistant, knowledge: dict):
     chat = Chat(assistant)
-    offered = chat.send("vssid")
+    offered = chat.send("cach cai vssid")
     *entry_payloads, none_of_these = payloads(offered)
     assert none_of_these == "/affirm"
     options = [entry_of(p) for p in entry_payloads]
     assert len(options) >= 2 and all(knowledge[i].topic == "health_insurance" for i in options)
-    assert latest_question("vssid").decision == "clarify"
+    assert latest_question("cach cai vssid").decision == "clarify"
     answer = chat.send(entry_payloads[1])
     assert f"Nguồn: {knowledge[options[1]].source_url}" in answer[0]["text"]
     assert knowledge[options[1]].answer.strip()[:60] in answer[0]["text"]
@@ -94,7 +94,7 @@ def test_clarify_buttons_then_choosing_one(assistant: RunningAssistant, knowledg
 
 def test_none_of_the_clarify_buttons_passes_the_question_to_the_team(assistant: RunningAssistant):
     chat = Chat(assistant)
-    offered = chat.send("vssid")
+    offered = chat.send("cach cai vssid")
     assert "Không phải, nhờ Tổ hỗ trợ" in [b["title"] for m in offered for b in m["buttons"]]
     assert "xã/phường" in text_of(chat.send("/affirm"))
 
