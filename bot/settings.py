@@ -103,6 +103,11 @@ class Settings(BaseSettings):
     escalation_dedup_threshold: float = Field(
         default=0.93, description="Cosine similarity from which a new escalation joins an open one of its commune."
     )
+    escalation_province_dedup_threshold: float = Field(
+        default=0.96,
+        description="Cosine similarity from which a question not tied to one commune (it names no commune, hamlet "
+                    "or commune office) joins a waiting one of another commune; above 1 = never across communes.",
+    )
     escalation_remind_after_hours: float = Field(
         default=4.0, description="Hours an escalation may stay unclaimed before the team is reminded."
     )

@@ -157,8 +157,8 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-def _names(commune: Commune) -> list[str]:
-    """Folded bare names (official name and aliases) of a commune."""
+def folded_names(commune: Commune) -> list[str]:
+    """Folded bare names (official name and aliases) of a commune, e.g. "tan lap"."""
     return [fold(_split_prefix(n)[1]) for n in (commune.name, *commune.aliases)]
 
 
@@ -187,7 +187,7 @@ def _narrow(text: str, found: list[Commune]) -> list[Commune]:
     def confirmation(commune: Commune) -> tuple[bool, bool, bool]:
         bare = [_split_prefix(n)[1] for n in (commune.name, *commune.aliases)]
         accents = any(f" {' '.join(words(b))} " in lowered for b in bare)
-        typed = [(word, name) for word in KIND_WORDS for name in _names(commune) if f" {word} {name} " in folded]
+        typed = [(word, name) for word in KIND_WORDS for name in folded_names(commune) if f" {word} {name} " in folded]
         return accents, any(KIND_WORDS[w] == commune.kind for w, _ in typed), bool(typed)
 
     scores = {c.code: confirmation(c) for c in found}
@@ -207,14 +207,14 @@ def match_commune(text: str, communes: Sequence[Commune]) -> list[Commune]:
     by_code = [c for c in communes if c.code.lower() == folded]
     if by_code:
         return by_code
-    exact = [c for c in communes if any(f" {n} " in f" {folded} " for n in _names(c))]
+    exact = [c for c in communes if any(f" {n} " in f" {folded} " for n in folded_names(c))]
     if exact:
         return _narrow(text, exact)
     query_words = _FILLERS.sub(" ", _KIND_WORD.sub(" ", folded)).split()
     if not query_words:
         return []
-    distances = {c.code: min(_distance(query_words, n) for n in _names(c)) for c in communes}
-    near = [c for c in communes if any(distances[c.code] <= _typo_limit(n) for n in _names(c))]
+    distances = {c.code: min(_distance(query_words, n) for n in folded_names(c)) for c in communes}
+    near = [c for c in communes if any(distances[c.code] <= _typo_limit(n) for n in folded_names(c))]
     if not near:
         return []
     best = min(distances[c.code] for c in near)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import get_engine
 from bot.escalations.communes import load_province
-from bot.escalations.dedup import question_vector
+from bot.escalations.dedup import DedupRule, dedup_rule, question_vector
 from bot.escalations.outbox import Outbox
 from bot.escalations.phone import normalize_mobile
 from bot.escalations.states import OPEN
@@ -90,6 +90,10 @@ def outbox_for(settings: Settings) -> Outbox:
     return Outbox(settings.var_dir / f"escalation-outbox-{hashlib.sha256(url.encode()).hexdigest()[:12]}.jsonl")
 
 
+def _dedup_rule(settings: Settings) -> DedupRule:
+    return dedup_rule(settings, load_province(settings.communes_file).communes)
+
+
 def submit_escalation(
     request: EscalationRequest,
     *,
@@ -101,7 +105,7 @@ def submit_escalation(
 
     The code is returned only once the escalation is committed, or, when the database is unreachable,
     once it is fsync'ed to the durable outbox (written later by `replay_outbox`, exactly once).
-    With an `embedder`, a question close in meaning to a waiting one of the same commune joins its cluster.
+    With an `embedder`, a question close in meaning to a waiting one joins its cluster (`bot.escalations.dedup`).
     Raises ValueError for an unusable request (unknown commune, empty question, unknown channel).
     """
     settings = settings or get_settings()
@@ -122,8 +126,7 @@ def submit_escalation(
         embedding_model=embedder.name if embedder else None,
     )
     try:
-        return store_escalation(engine or get_engine(settings.database_url), pending,
-                                settings.escalation_dedup_threshold)
+        return store_escalation(engine or get_engine(settings.database_url), pending, _dedup_rule(settings))
     except DATABASE_DOWN:
         log.warning("database unreachable: escalation %s kept in the outbox", pending.ticket_code)
         outbox_for(settings).append(pending)
@@ -138,9 +141,10 @@ def replay_outbox(*, engine: Engine | None = None, settings: Settings | None = N
     """
     settings = settings or get_settings()
     engine = engine or get_engine(settings.database_url)
+    rule = _dedup_rule(settings)
     try:
         written = outbox_for(settings).replay(
-            lambda pending: store_escalation(engine, pending, settings.escalation_dedup_threshold, from_outbox=True)
+            lambda pending: store_escalation(engine, pending, rule, from_outbox=True)
         )
     except DATABASE_DOWN:
         log.warning("database still unreachable: the outbox will be replayed later")

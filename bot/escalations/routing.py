@@ -16,12 +16,20 @@ from bot.models import Escalation
 log = logging.getLogger(__name__)
 
 
-def team_notice(workflow: Workflow, row: Escalation, joined_code: str | None) -> Delivery | None:
-    """The announcement of `row` for its team's group; None when the team has no Telegram group."""
+def team_notice(workflow: Workflow, row: Escalation, joined: tuple[str, str] | None) -> Delivery | None:
+    """The announcement of `row` for its team's group; None when the team has no Telegram group.
+
+    `joined` is the (ticket code, commune code) of the first escalation of the cluster `row` joined, if any.
+    """
     commune = workflow.commune(row.commune_code)
     if commune.team.telegram_chat_id is None:
         return None
-    text = messages.team_notice(row.ticket_code, commune.name, row.question, row.topic, row.phone_masked, joined_code)
+    joined_text = None
+    if joined is not None:
+        code, joined_commune = joined
+        same_commune = joined_commune == row.commune_code
+        joined_text = code if same_commune else f"{code} ({workflow.commune(joined_commune).name})"
+    text = messages.team_notice(row.ticket_code, commune.name, row.question, row.topic, row.phone_masked, joined_text)
     return Delivery("telegram", str(commune.team.telegram_chat_id), text, messages.team_buttons(row.ticket_code),
                     row.ticket_code)
 
@@ -47,9 +55,10 @@ def dispatch_team_notices(workflow: Workflow, notifier: Notifier, limit: int = 5
             session.commit()
             if not marked:
                 continue
-            first = session.scalar(select(Escalation.ticket_code).where(
-                Escalation.cluster_id == row.cluster_id, Escalation.id < row.id).order_by(Escalation.id))
-            delivery = team_notice(workflow, row, first) if row.status in WAITING else None
+            first = session.execute(select(Escalation.ticket_code, Escalation.commune_code).where(
+                Escalation.cluster_id == row.cluster_id, Escalation.id < row.id).order_by(Escalation.id)).first()
+            joined = (first[0], first[1]) if first is not None else None
+            delivery = team_notice(workflow, row, joined) if row.status in WAITING else None
             if delivery is None:
                 continue
             try:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.escalations.dedup import find_similar
+from bot.escalations.dedup import DedupRule, find_similar
 from bot.escalations.phone import mask_phone
 from bot.escalations.states import CLAIMED, OPEN
 from bot.escalations.tickets import new_ticket_code
@@ -61,11 +61,11 @@ def _existing_code(session: Session, request_id: str) -> str | None:
     return session.scalar(select(Escalation.ticket_code).where(Escalation.request_id == request_id))
 
 
-def _insert(session: Session, pending: PendingEscalation, threshold: float, source: str, replaced: str | None) -> None:
+def _insert(session: Session, pending: PendingEscalation, rule: DedupRule, source: str, replaced: str | None) -> None:
     similar = None
     if pending.embedding is not None and pending.embedding_model:
         vector = np.frombuffer(pending.embedding, dtype=np.float32)
-        similar = find_similar(session, pending.commune_code, vector, pending.embedding_model, threshold)
+        similar = find_similar(session, pending.commune_code, pending.question, vector, pending.embedding_model, rule)
     if similar is None:
         cluster = Cluster(commune_code=pending.commune_code, created_at=pending.created_at)
         session.add(cluster)
@@ -106,7 +106,7 @@ def _insert(session: Session, pending: PendingEscalation, threshold: float, sour
         )
 
 
-def store_escalation(engine: Engine, pending: PendingEscalation, threshold: float, from_outbox: bool = False) -> str:
+def store_escalation(engine: Engine, pending: PendingEscalation, rule: DedupRule, from_outbox: bool = False) -> str:
     """Commit `pending` once and return its ticket code.
 
     Idempotent on `request_id`: storing the same request again returns the code stored the first time.
@@ -126,7 +126,7 @@ def store_escalation(engine: Engine, pending: PendingEscalation, threshold: floa
                 continue
             replaced = pending.ticket_code if candidate is not pending and from_outbox else None
             try:
-                _insert(session, candidate, threshold, "outbox" if from_outbox else "direct", replaced)
+                _insert(session, candidate, rule, "outbox" if from_outbox else "direct", replaced)
                 session.commit()
                 return candidate.ticket_code
             except IntegrityError:

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from bot.db import make_engine, migrate
+from bot.escalations.dedup import DedupRule
 from bot.escalations.intake import escalation_status, outbox_for, replay_outbox, submit_escalation
 from bot.escalations.outbox import Outbox
 from bot.escalations.store import PendingEscalation, store_escalation
@@ -24,6 +25,8 @@ from bot.models import Escalation, OutboxReplay, utcnow
 from bot.settings import Settings
 from tests.escalations.helpers import request
 from tests.postgres_server import PostgresServer
+
+RULE = DedupRule(0.9)
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -103,11 +106,12 @@ def test_a_crash_in_the_middle_of_a_replay_loses_and_duplicates_nothing(outage_d
     crash = (
         "import os, sys\n"
         "from bot.escalations.intake import outbox_for\n"
+        "from bot.escalations.dedup import DedupRule\n"
         "from bot.escalations.store import store_escalation\n"
         "from bot.db import make_engine\nfrom bot.settings import Settings\n"
         "settings = Settings(); engine = make_engine(settings.database_url); done = []\n"
         "def write(pending):\n"
-        "    store_escalation(engine, pending, 0.93, from_outbox=True); done.append(1)\n"
+        "    store_escalation(engine, pending, DedupRule(0.93), from_outbox=True); done.append(1)\n"
         "    if len(done) == 2: os._exit(9)\n"
         "outbox_for(settings).replay(write)\n"
     )
@@ -153,15 +157,15 @@ def pending(code: str, request_id: str = "req-1") -> PendingEscalation:
 
 
 def test_storing_the_same_request_twice_is_idempotent(engine: Engine) -> None:
-    assert store_escalation(engine, pending("TL-33333"), 0.9, from_outbox=True) == "TL-33333"
-    assert store_escalation(engine, pending("TL-33333"), 0.9, from_outbox=True) == "TL-33333"
+    assert store_escalation(engine, pending("TL-33333"), RULE, from_outbox=True) == "TL-33333"
+    assert store_escalation(engine, pending("TL-33333"), RULE, from_outbox=True) == "TL-33333"
     assert count(engine) == 1
 
 
 def test_replayed_code_already_taken_gets_a_new_code_and_the_old_still_works(engine: Engine,
                                                                               settings: Settings) -> None:
-    store_escalation(engine, pending("TL-44444", "direct-1"), 0.9)
-    new_code = store_escalation(engine, pending("TL-44444", "outbox-1"), 0.9, from_outbox=True)
+    store_escalation(engine, pending("TL-44444", "direct-1"), RULE)
+    new_code = store_escalation(engine, pending("TL-44444", "outbox-1"), RULE, from_outbox=True)
     assert new_code != "TL-44444"
     view = escalation_status("TL-44444", engine=engine, settings=settings)
     assert view.ticket_code == "TL-44444"  # the direct one keeps its code

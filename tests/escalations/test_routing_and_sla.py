@@ -58,6 +58,19 @@ def test_merged_escalation_notice_names_the_first_ticket(workflow: Workflow, eng
     assert f"giống phiếu {first}" in notifier.sent[1][2] and second in notifier.sent[1][2]
 
 
+def test_a_question_merged_across_communes_is_announced_to_both_teams(workflow: Workflow, engine: Engine,
+                                                                      settings: Settings) -> None:
+    embedder = WordEmbedder()
+    first = submit_escalation(request(question="VNeID không đăng nhập được", commune="SL03", chat_id="a"),
+                              engine=engine, settings=settings, embedder=embedder)
+    second = submit_escalation(request(question="VNeID không đăng nhập được", commune="SL05", chat_id="b"),
+                               engine=engine, settings=settings, embedder=embedder)
+    notifier = RecordingNotifier()
+    dispatch_team_notices(workflow, notifier)
+    assert [chat for _, chat, _, _ in notifier.sent] == ["-1001000000103", "-1001000000105"]
+    assert second in notifier.sent[1][2] and f"giống phiếu {first} (Xã Tân Lập)" in notifier.sent[1][2]
+
+
 def test_sla_reminds_then_reports_overdue_each_once(engine: Engine, settings: Settings) -> None:
     settings = settings.model_copy(update={"escalation_remind_after_hours": 4, "escalation_overdue_after_hours": 24})
     clock = [START]
