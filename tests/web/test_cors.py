@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from bot.settings import Settings
 from bot.web.app import create_app
-from tests.processes import free_port
+from tests.web.gateway import offline_settings
 
 PORTAL = "https://xa-yenhoa.sonlam.gov.vn"
 PROVINCE = "https://sonlam.gov.vn"
@@ -19,11 +19,7 @@ STRANGER = "https://lua-dao.example"
 @pytest.fixture()
 def client(tmp_path) -> Iterator[TestClient]:
     # Rasa is never reached: nothing listens on this port, so /api/chat answers 503.
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'test.db'}",
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-        widget_allowed_origins=f" {PORTAL}/, {PROVINCE.upper()} ,",
-    )
+    settings = offline_settings(tmp_path, widget_allowed_origins=f" {PORTAL}/, {PROVINCE.upper()} ,")
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 

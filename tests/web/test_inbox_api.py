@@ -17,19 +17,7 @@ from bot.settings import Settings
 from bot.web import inbox_api
 from bot.web.app import create_app
 from tests.processes import free_port
-
-
-def make_settings(tmp_path, **extra) -> Settings:
-    # Rasa is never reached by these requests: nothing listens on this port.
-    return Settings(
-        database_url=f"sqlite:///{tmp_path / 'test.db'}", rasa_url=f"http://127.0.0.1:{free_port()}", **extra
-    )
-
-
-@pytest.fixture()
-def client(tmp_path) -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings(tmp_path))) as test_client:
-        yield test_client
+from tests.web.gateway import offline_settings
 
 
 def queue(client: TestClient, session_id: str, message: str, buttons: list[dict] | None = None) -> int:
@@ -130,7 +118,7 @@ class LiveGateway:
 
 @pytest.fixture()
 def live(tmp_path) -> Iterator[LiveGateway]:
-    with LiveGateway(make_settings(tmp_path, widget_allowed_origins="https://xa-yenhoa.sonlam.gov.vn")) as gateway:
+    with LiveGateway(offline_settings(tmp_path, widget_allowed_origins="https://xa-yenhoa.sonlam.gov.vn")) as gateway:
         yield gateway
 
 

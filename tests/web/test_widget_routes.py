@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 
-from bot.settings import Settings
-from bot.web.app import create_app
 from bot.web.chat_api import SESSION_ID_PATTERN
 from bot.web.widget import WIDGET_FILE
-from tests.processes import free_port
-
-
-@pytest.fixture()
-def client(tmp_path) -> Iterator[TestClient]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'test.db'}", rasa_url=f"http://127.0.0.1:{free_port()}"
-    )
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
 
 
 def test_widget_js_is_javascript_with_cache_headers(client: TestClient):

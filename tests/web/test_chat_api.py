@@ -2,24 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-
-from bot.settings import Settings
-from bot.web.app import create_app
-from tests.processes import free_port
-
-
-@pytest.fixture()
-def client(tmp_path) -> Iterator[TestClient]:
-    # Rasa is never reached by these requests: nothing listens on this port.
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'test.db'}", rasa_url=f"http://127.0.0.1:{free_port()}"
-    )
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
 
 
 @pytest.mark.parametrize(
