@@ -373,20 +373,7 @@ class FakeTelegram:
 
     def _api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._writable_chat(params)
-        text = str(params.get("text") or "")
-        parse_mode = params.get("parse_mode")
-        if not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        visible, links = text, []
-        if parse_mode == "HTML":
-            try:
-                visible, links = parse_html(text)
-            except ValueError as exc:
-                raise ApiError(400, f"Bad Request: {exc}") from exc
-        elif parse_mode is not None:
-            raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode} in this fake")
-        if utf16_len(visible) > MAX_TEXT_UTF16:
-            raise ApiError(400, "Bad Request: message is too long")
+        text, parse_mode, visible, links = _rendered(params)
         markup = _checked_markup(params.get("reply_markup"))
         reply_to = (params.get("reply_parameters") or {}).get("message_id") or params.get("reply_to_message_id")
         sent = SentMessage(next(self._message_ids), chat_id, text, visible, parse_mode, markup, links,
@@ -407,18 +394,7 @@ class FakeTelegram:
 
     def _api_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._edited(params)
-        text = str(params.get("text") or "")
-        if not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        parse_mode = params.get("parse_mode")
-        visible, links = text, []
-        if parse_mode == "HTML":
-            try:
-                visible, links = parse_html(text)
-            except ValueError as exc:
-                raise ApiError(400, f"Bad Request: {exc}") from exc
-        if utf16_len(visible) > MAX_TEXT_UTF16:
-            raise ApiError(400, "Bad Request: message is too long")
+        text, parse_mode, visible, links = _rendered(params)
         markup = _checked_markup(params.get("reply_markup"))
         with self._changed:
             if (visible, markup) == (message.visible_text, message.reply_markup):
@@ -497,6 +473,26 @@ def _user(user_id: int, username: str | None) -> dict[str, Any]:
     if username:
         user["username"] = username
     return user
+
+
+def _rendered(params: dict[str, Any]) -> tuple[str, str | None, str, list[str]]:
+    """The `text` and `parse_mode` of a sendMessage or editMessageText, with what the user sees and its links;
+    ApiError as Telegram answers for an empty, unparsable or too long text."""
+    text = str(params.get("text") or "")
+    parse_mode = params.get("parse_mode")
+    if not text.strip():
+        raise ApiError(400, "Bad Request: message text is empty")
+    visible, links = text, []
+    if parse_mode == "HTML":
+        try:
+            visible, links = parse_html(text)
+        except ValueError as exc:
+            raise ApiError(400, f"Bad Request: {exc}") from exc
+    elif parse_mode is not None:
+        raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode} in this fake")
+    if utf16_len(visible) > MAX_TEXT_UTF16:
+        raise ApiError(400, "Bad Request: message is too long")
+    return text, parse_mode, visible, links
 
 
 def _checked_markup(markup: dict | None) -> dict | None:
