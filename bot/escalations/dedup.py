@@ -7,7 +7,7 @@ one commune (see `DedupRule.province_wide`), at the stricter `ESCALATION_PROVINC
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,14 +67,17 @@ def question_vector(embedder: Embedder, question: str) -> np.ndarray:
     return np.asarray(embedder.encode_queries([normalize(question).stripped])[0], dtype=np.float32)
 
 
-def _most_similar(rows: Sequence[Escalation], vector: np.ndarray, threshold: float) -> Escalation | None:
+def _most_similar(rows: Sequence[Escalation], vector: np.ndarray, threshold: float,
+                  accept: Callable[[Escalation], bool] | None = None) -> Escalation | None:
+    """The row most similar to `vector` at `threshold` or above among those `accept` takes (asked only of
+    rows that would be the best so far: the vector comparison is the cheap part)."""
     best, best_score = None, threshold
     for row in rows:
         other = np.frombuffer(row.embedding or b"", dtype=np.float32)
         if other.shape != vector.shape:
             continue
         score = float(other @ vector)
-        if score >= best_score:
+        if score >= best_score and (accept is None or accept(row)):
             best, best_score = row, score
     return best
 
@@ -90,4 +93,4 @@ def find_similar(session: Session, commune_code: str, question: str, vector: np.
     if found is not None or rule.province_threshold is None or not rule.province_wide(question):
         return found
     others = session.scalars(waiting.where(Escalation.commune_code != commune_code)).all()
-    return _most_similar([r for r in others if rule.province_wide(r.question)], vector, rule.province_threshold)
+    return _most_similar(others, vector, rule.province_threshold, lambda row: rule.province_wide(row.question))
