@@ -55,6 +55,15 @@ class TelegramNotifier:
             raise
 
 
+def citizen_channels(engine: Engine, sender: TelegramSender | None, loop: asyncio.AbstractEventLoop) -> Notifier:
+    """The notifier for both citizen channels: web-widget sessions get messages in their inbox, Telegram chats
+    from `sender` on `loop` (only web without a sender, i.e. without a bot token)."""
+    by_channel: dict[str, Notifier] = {"web": WebInboxNotifier(engine)}
+    if sender is not None:
+        by_channel["telegram"] = TelegramNotifier(sender, loop)
+    return ChannelNotifier(by_channel)
+
+
 class ChannelOutbound:
     """The channel's notifier for messages outside the chat at hand: a team's answer to its citizens
     (Telegram chats, or web-widget sessions through their inbox), team notices and reminders."""
@@ -71,10 +80,7 @@ class ChannelOutbound:
         if self._notifier is None:
             self._sender = TelegramSender(str(self._settings.telegram_bot_token),
                                           self._settings.telegram_api_base_url, self._payloads)
-            self._notifier = ChannelNotifier({
-                "telegram": TelegramNotifier(self._sender, asyncio.get_running_loop()),
-                "web": WebInboxNotifier(self._engine),
-            })
+            self._notifier = citizen_channels(self._engine, self._sender, asyncio.get_running_loop())
         return self._notifier
 
     async def aclose(self) -> None:
