@@ -34,14 +34,21 @@ def result_as_dict(result: RetrievalResult, retriever: Retriever) -> dict:
     }
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
-    """Answer one question from the knowledge base (or say why not)."""
-    loaded = load_knowledge(Path(args.knowledge))
+def _knowledge_retriever(folder: Path) -> Retriever | None:
+    """The configured retriever over the project knowledge in `folder`; None (problems printed) if it is invalid."""
+    loaded = load_knowledge(folder)
     if loaded.errors:
         for problem in loaded.errors:
             print(problem, file=sys.stderr)
+        return None
+    return build_retriever(get_settings(), [located.entry for located in loaded.entries])
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question from the knowledge base (or say why not)."""
+    retriever = _knowledge_retriever(Path(args.knowledge))
+    if retriever is None:
         return 1
-    retriever = build_retriever(get_settings(), [located.entry for located in loaded.entries])
     result = retriever.search(args.question)
     data = result_as_dict(result, retriever)
     if args.json:
@@ -97,13 +104,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_index(_args: argparse.Namespace) -> int:
     """Embed the knowledge base and save the dense index, so the first question after a start is fast."""
-    settings = get_settings()
-    loaded = load_knowledge(settings.knowledge_dir)
-    if loaded.errors:
-        for problem in loaded.errors:
-            print(problem, file=sys.stderr)
+    retriever = _knowledge_retriever(get_settings().knowledge_dir)
+    if retriever is None:
         return 1
-    retriever = build_retriever(settings, [located.entry for located in loaded.entries])
     print(f"✓ retrieval index ready: {len(retriever)} entries")
     return 0
 
