@@ -43,7 +43,6 @@ def settings(tmp_path: Path) -> Settings:
                     escalation_outbox_path=tmp_path / "outbox.jsonl")
 
 
-
 @pytest.fixture
 def answerer(retriever: Retriever, engine: Engine, settings: Settings) -> Answerer:
     """An answerer over the real knowledge base that logs questions to the test database."""

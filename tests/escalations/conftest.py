@@ -47,7 +47,6 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
     )
 
 
-
 @pytest.fixture
 def workflow(engine: Engine, settings: Settings) -> Workflow:
     """The workflow over the test database and the sample province."""

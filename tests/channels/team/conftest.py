@@ -22,7 +22,6 @@ def settings(fake_telegram: FakeTelegram, tmp_path: Path) -> Settings:
     return team_settings(fake_telegram, tmp_path)
 
 
-
 @pytest.fixture
 async def desk(settings: Settings, engine: Engine, fake_telegram: FakeTelegram) -> AsyncIterator[Desk]:
     """The channel application, initialised, whose workflow reads the test's clock (starting now)."""
