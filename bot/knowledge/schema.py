@@ -30,6 +30,8 @@ TOPIC_FILES: dict[str, str] = {
 """The curated file that holds each topic."""
 
 MIN_ALTERNATES = 3
+TITLE_MAX_CHARS = 36
+"""A button title of this length fits on one line of a 360 px phone screen, on Telegram and in the widget."""
 
 
 class KnowledgeEntry(BaseModel):
@@ -44,11 +46,15 @@ class KnowledgeEntry(BaseModel):
     id: str = Field(pattern=ID_PATTERN)
     topic: str = Field(pattern=TOPIC_PATTERN)
     question: str = Field(min_length=3, max_length=500)
+    title: str | None = Field(default=None, min_length=3, max_length=TITLE_MAX_CHARS)
+    """Short display title for buttons (the question itself when it is short enough)."""
     alternates: list[str] = Field(default_factory=list)
     answer: str = Field(min_length=1, max_length=20_000)
     source_url: str | None = None
     reviewed_on: date | None = None
     review_by: date | None = None
+    review_note: str | None = Field(default=None, max_length=2_000)
+    """What the last review checked, against which official document or page, and what could not be verified."""
     tags: list[str] = Field(default_factory=list)
     related: list[str] = Field(default_factory=list)
     origin: Literal["curated", "imported"] = "curated"
@@ -73,6 +79,11 @@ class KnowledgeEntry(BaseModel):
     def answers_for(self, entry_id: str) -> bool:
         """Whether this entry stands for `entry_id`: its own id or one merged into it."""
         return entry_id == self.id or entry_id in self.merged_ids
+
+    @property
+    def display_title(self) -> str:
+        """What a button naming this entry shows: the short title, else the question."""
+        return self.title or self.question
 
     def texts(self) -> list[str]:
         """The question followed by its alternates: every way of asking this entry."""
