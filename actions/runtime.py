@@ -37,7 +37,7 @@ def _build() -> tuple[Answerer, KnowledgeSync]:
     for problem in loaded.errors:
         logger.error("knowledge base: %s", problem)
     retriever = build_retriever(get_settings(), [located.entry for located in loaded.entries])
-    built = Answerer(retriever, record_question)
+    built = Answerer(retriever, record_question, get_settings().procedure_search_url)
     sync = KnowledgeSync(retriever, since=revision, on_change=lambda _report: built.refresh_vocabulary())
     logger.info("retriever ready: %d entries in %.1f s", len(retriever), time.monotonic() - started)
     return built, sync

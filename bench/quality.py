@@ -18,7 +18,6 @@ from bench.tables import markdown_table, ms, num, points
 from bot.retrieval.decision import Candidate
 from bot.retrieval.evaluation import (
     QueryOutcome,
-    calibrate,
     decision_rates,
     first_relevant_rank,
     percentile,
@@ -110,12 +109,7 @@ def run_quality(dataset: Dataset, settings: Settings, with_rasa: bool) -> Qualit
     if with_rasa:
         systems.append(rasa_run(dataset))
     notes = [f"{s.name}: {s.note}" for s in systems if s.note]
-    calibration = calibrate(systems[0].outcomes)
-    if calibration is not None:
-        notes.append(f"calibrate() on this set alone would choose {calibration.threshold:.3f} (configured "
-                     f"{retriever.policy.answer_threshold:.3f}): OOS abstained {calibration.oos_abstained:.3f}, "
-                     f"in-scope kept {calibration.in_scope_kept:.3f}")
-    return QualityRun(dataset, systems, retriever.policy.answer_threshold, notes)
+    return QualityRun(dataset, systems, retriever.decision_model.thresholds.answer_probability, notes)
 
 
 def _split(outcomes: Sequence[QueryOutcome]) -> tuple[list[QueryOutcome], list[QueryOutcome]]:
@@ -141,8 +135,8 @@ def quality_table(run: QualityRun) -> str:
         n = sum(q.kind in kinds for q in inside_queries)
         headers.append(f"{label} (n={n}) hit@1 / hit@3 / MRR")
     headers += [f"all in-scope (n={len(inside_queries)}) hit@1", f"OOS ROC AUC (n={len(dataset.out_of_scope)})",
-                f"OOS abstained @ {run.threshold:.3f}", "in-scope answered or clarified", "wrong answers",
-                "latency p50 / p95 (ms)"]
+                f"OOS abstained (answer from p ≥ {run.threshold:.3f})", "in-scope answered or clarified",
+                "wrong answers", "latency p50 / p95 (ms)"]
     rows = []
     for system in run.systems:
         if not system.outcomes:

@@ -103,7 +103,7 @@ def estimate_cold(entries: Sequence[KnowledgeEntry], like: Retriever, workdir: P
     """
     sample = rng.sample(list(entries), min(sample_size, len(entries)))
     embedder = CountingEmbedder(like.embedder)
-    retriever = Retriever(embedder, like.policy, EmbeddingCache(workdir / "cold-sample.sqlite", embedder),
+    retriever = Retriever(embedder, like.decision_model, EmbeddingCache(workdir / "cold-sample.sqlite", embedder),
                           fusion=like.fusion, dense_weight=like.dense_weight)
     started = time.perf_counter()
     retriever.build(sample)
@@ -180,7 +180,7 @@ def measure_size(size: int, live: bool) -> dict[str, Any]:
         seed_cache(SCALE_CACHE, settings.var_dir / "embeddings.sqlite")
         result["fill"] = fill_cache(entries, retriever.embedder, SCALE_CACHE)
         shutil.copyfile(SCALE_CACHE, workdir / "cache.sqlite")
-        retriever = Retriever(retriever.embedder, retriever.policy, EmbeddingCache(workdir / "cache.sqlite",
+        retriever = Retriever(retriever.embedder, retriever.decision_model, EmbeddingCache(workdir / "cache.sqlite",
                               retriever.embedder), fusion=retriever.fusion, dense_weight=retriever.dense_weight)
         started = time.perf_counter()
         retriever.build(entries)

@@ -7,6 +7,7 @@ import logging
 import sys
 
 from bot.accounts.cli import add_user_commands
+from bot.evaluation.cli import add_evaluation_commands
 from bot.gaps.cli import add_gaps_commands
 from bot.knowledge.cli import add_kb_commands
 from bot.retrieval.cli import add_retrieval_commands
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_kb_commands(commands)
     add_retrieval_commands(commands)
+    add_evaluation_commands(commands)
     add_user_commands(commands)
     add_gaps_commands(commands)
     return parser

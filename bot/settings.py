@@ -70,16 +70,16 @@ class Settings(BaseSettings):
     retrieval_dense_weight: float = Field(
         default=0.2, description="Weight of the dense ranking in the fused score (the rest is BM25)."
     )
-    retrieval_lexical_weight: float = Field(
-        default=0.01,
-        description="Weight of log(1 + BM25 of the top candidate) in the confidence (the rest is the best cosine).",
+    retrieval_decision_model: Path | None = Field(
+        default=None,
+        description="Calibrated answer decision (JSON written by `trolyso calibrate`); default: the file for the "
+        "configured embedding model under config/decision/.",
     )
-    retrieval_answer_threshold: float = Field(
-        default=0.907,
-        description="Confidence below which the assistant abstains (calibrated by `trolyso eval`).",
-    )
-    retrieval_clarify_margin: float = Field(
-        default=0.005, description="Candidates this close to the best one in confidence are offered as choices."
+    procedure_search_url: str = Field(
+        default="https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh.html?keyword={query}",
+        pattern=r"^https://[^\s]+\{query\}",
+        description="Search page of the national public-service portal for a procedure the knowledge does not "
+        "cover; {query} is replaced by the procedure's name.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level.")
     rasa_timeout_seconds: float = Field(default=30.0, description="How long the gateway waits for Rasa.")

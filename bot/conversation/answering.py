@@ -8,13 +8,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.conversation.dialogue import chosen_option
-from bot.conversation.followup import PreviousQuestion, Resolution, resolve
+from bot.conversation.followup import PreviousQuestion
 from bot.conversation.input_check import classify_input
 from bot.conversation.messages import Message
+from bot.conversation.reading import Reading, read_message
 from bot.conversation.replies import (
     abstain_message,
     answer_messages,
+    answers_messages,
     clarify_message,
+    procedure_message,
+    unanswered_parts_message,
     unknown_entry_message,
     unreadable_message,
 )
@@ -63,14 +67,19 @@ def vocabulary(entries: Iterable[KnowledgeEntry]) -> frozenset[str]:
     return frozenset(words)
 
 
-def _scores(resolution: Resolution) -> dict[str, Any]:
-    result = resolution.result
+def _scores(reading: Reading) -> dict[str, Any]:
+    """What the question log keeps of a reading: the decision's evidence and, for an abstention, its reason."""
+    result = reading.result
     return {
         "confidence": round(result.confidence, 4),
-        "query": resolution.query,
+        "query": reading.resolution.query,
+        "reason": reading.reason,
+        "procedure": reading.procedure,
+        "answered": list(reading.answered),
+        "unanswered_parts": list(reading.unanswered_parts),
         "candidates": [
-            {"entry_id": c.entry_id, "dense": round(c.dense, 4), "lexical": round(c.lexical, 4),
-             "coverage": round(c.coverage, 4), "fused": round(c.fused, 4)}
+            {"entry_id": c.entry_id, "probability": round(c.probability, 4), "dense": round(c.dense, 4),
+             "lexical": round(c.lexical, 4), "coverage": round(c.entry_coverage, 4), "fused": round(c.fused, 4)}
             for c in result.candidates[:SCORED_CANDIDATES]
         ],
     }
@@ -79,9 +88,11 @@ def _scores(resolution: Resolution) -> dict[str, Any]:
 class Answerer:
     """Answers questions from the knowledge base through the retriever, and logs each question."""
 
-    def __init__(self, retriever: Retriever, recorder: QuestionRecorder) -> None:
+    def __init__(self, retriever: Retriever, recorder: QuestionRecorder, procedure_search_url: str) -> None:
         self.retriever = retriever
         self.recorder = recorder
+        self.procedure_search_url = procedure_search_url
+        """The national portal's search page for a procedure, with `{query}` where its name goes."""
         self.known_words = vocabulary(retriever.entries.values())
 
     def refresh_vocabulary(self) -> None:
@@ -116,20 +127,31 @@ class Answerer:
             if kind == "too_long":
                 slots.update(offer=OFFER_ESCALATION, escalation_question=text)
             return Outcome([unreadable_message(kind)], slots)
-        resolution = resolve(self.retriever, text, self._previous(state))
-        result = resolution.result
-        question_id = self._record(channel, sender, text, result.decision, result.entry_id, result.confidence,
-                                   _scores(resolution), resolution.context_used)
+        reading = read_message(self.retriever, text, self._previous(state))
+        question_id = self._record(channel, sender, text, reading.decision, reading.answered[0] if reading.answered
+                                   else None, reading.result.confidence, _scores(reading),
+                                   reading.resolution.context_used)
         slots = {"question_id": question_id, "context_question": text, "escalation_question": text, "offer": None}
-        if result.decision == "answer":
-            entry = self.retriever.entries[result.chosen[0].entry_id]
-            return Outcome(answer_messages(entry, self.retriever.entries), {**slots, **self._answered(entry)})
-        if result.decision == "clarify":
-            entries = [self.retriever.entries[c.entry_id] for c in result.chosen]
-            return Outcome([clarify_message(entries)], {**slots, "choices": [e.id for e in entries],
+        return self._reply(reading, slots)
+
+    def _reply(self, reading: Reading, slots: dict[str, Any]) -> Outcome:
+        """The messages and slots for a reading."""
+        entries = self.retriever.entries
+        if reading.answered:
+            answered = [entries[i] for i in reading.answered]
+            messages = answers_messages(answered, entries)
+            slots = {**slots, **self._answered(answered[0])}
+            if reading.unanswered_parts:
+                messages.append(unanswered_parts_message(reading.unanswered_parts))
+                slots.update(offer=OFFER_ESCALATION, escalation_question="; ".join(reading.unanswered_parts))
+            return Outcome(messages, slots)
+        if reading.decision == "clarify":
+            options = [entries[c.entry_id] for c in reading.result.chosen]
+            return Outcome([clarify_message(options)], {**slots, "choices": [e.id for e in options],
                                                          "context_entry": None, "offer": OFFER_ESCALATION})
-        return Outcome([abstain_message()],
-                       {**slots, "offer": OFFER_ESCALATION, "choices": [], "context_entry": None})
+        message = (procedure_message(reading.procedure, self.procedure_search_url) if reading.procedure
+                   else abstain_message())
+        return Outcome([message], {**slots, "offer": OFFER_ESCALATION, "choices": [], "context_entry": None})
 
     def _answered(self, entry: KnowledgeEntry) -> dict[str, Any]:
         related = [i for i in entry.related if i in self.retriever.entries][:3]

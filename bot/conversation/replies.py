@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.conversation.input_check import MAX_QUESTION_CHARS, InputKind
 from bot.conversation.messages import (
     AFFIRM,
@@ -12,6 +14,7 @@ from bot.conversation.messages import (
     feedback_buttons,
     short_title,
 )
+from bot.conversation.procedures import portal_search_url
 from bot.conversation.topics import menu_buttons
 from bot.knowledge.schema import KnowledgeEntry
 
@@ -20,29 +23,56 @@ NONE_OF_THESE = "Không phải, nhờ Tổ hỗ trợ"
 FEEDBACK_QUESTION = "Câu trả lời này có giúp được bạn không?"
 
 
-def answer_messages(entry: KnowledgeEntry, entries: dict[str, KnowledgeEntry]) -> list[Message]:
-    """The answer with its source, up to three related questions as buttons, then the 👍/👎 question."""
+def _answer_text(entry: KnowledgeEntry) -> str:
     text = entry.answer.strip()
     if entry.source_url:
         text += f"\n\nNguồn: {entry.source_url}"
+    return text
+
+
+def answer_messages(entry: KnowledgeEntry, entries: dict[str, KnowledgeEntry]) -> list[Message]:
+    """The answer with its source, up to three related questions as buttons, then the 👍/👎 question."""
+    text = _answer_text(entry)
     related = [entries[i] for i in entry.related if i in entries and i != entry.id][:MAX_RELATED]
-    buttons = [Button(short_title(r.question), entry_payload(r.id)) for r in related]
+    buttons = [Button(short_title(r.display_title), entry_payload(r.id)) for r in related]
     if buttons:
         text += "\n\nBạn có thể xem thêm:"
     return [Message(text, buttons), Message(FEEDBACK_QUESTION, feedback_buttons())]
 
 
+def answers_messages(answered: Sequence[KnowledgeEntry], entries: dict[str, KnowledgeEntry]) -> list[Message]:
+    """One answer as `answer_messages`; two answers (two questions in one message) each under its own title,
+    then one 👍/👎 question."""
+    if len(answered) == 1:
+        return answer_messages(answered[0], entries)
+    messages = [Message(f"Về câu hỏi \"{entry.display_title}\":\n\n{_answer_text(entry)}") for entry in answered]
+    return [*messages, Message(FEEDBACK_QUESTION, feedback_buttons())]
+
+
+def unanswered_parts_message(parts: Sequence[str]) -> Message:
+    """Names the questions of a message that no entry answers, and offers the team for them."""
+    quoted = "; ".join(f"\"{part}\"" for part in parts)
+    return Message(
+        f"Phần {quoted} thì tôi chưa có câu trả lời đã được kiểm chứng nên không trả lời đoán. "
+        "Tôi có thể chuyển phần này cho Tổ công nghệ số cộng đồng ở xã/phường của bạn. Bạn có muốn chuyển không?",
+        escalation_offer_buttons(),
+    )
+
+
 def clarify_message(candidates: list[KnowledgeEntry]) -> Message:
-    """The candidate questions as buttons, for the citizen to pick the one they meant, and a last button for
-    none of them, which passes the question to the community tech team (the clarify decision is also where
-    questions the knowledge base does not cover land when they share its words)."""
-    lines = [f"{n}. {entry.question}" for n, entry in enumerate(candidates, 1)]
-    text = ("Bạn muốn hỏi câu nào dưới đây? Bạn bấm chọn, hoặc gõ số thứ tự:\n" + "\n".join(lines)
-            + "\nNếu không phải câu nào ở trên, bạn bấm \"" + NONE_OF_THESE + "\" để tôi chuyển câu hỏi "
-            "cho Tổ công nghệ số cộng đồng, hoặc gõ lại câu hỏi rõ hơn.")
-    buttons = [Button(f"{n}. {short_title(entry.question)}", entry_payload(entry.id))
+    """The candidates as buttons (short titles, once), and a last button for none of them, which passes the
+    question to the community tech team. With one candidate: "is this what you mean?"."""
+    if len(candidates) == 1:
+        entry = candidates[0]
+        return Message(f"Có phải bạn muốn hỏi: \"{entry.question}\"? Bạn bấm vào câu hỏi để xem câu trả lời. "
+                       f"Nếu không phải, bạn bấm \"{NONE_OF_THESE}\" hoặc gõ lại câu hỏi rõ hơn.",
+                       [Button(short_title(entry.display_title), entry_payload(entry.id)),
+                        Button(NONE_OF_THESE, AFFIRM)])
+    buttons = [Button(f"{n}. {short_title(entry.display_title)}", entry_payload(entry.id))
                for n, entry in enumerate(candidates, 1)]
-    return Message(text, [*buttons, Button(NONE_OF_THESE, AFFIRM)])
+    return Message("Tôi tìm thấy vài câu hỏi gần với ý bạn. Bạn muốn hỏi câu nào? Bấm chọn, hoặc gõ số thứ tự. "
+                   f"Nếu không phải câu nào, bạn bấm \"{NONE_OF_THESE}\" hoặc gõ lại câu hỏi rõ hơn.",
+                   [*buttons, Button(NONE_OF_THESE, AFFIRM)])
 
 
 def abstain_message() -> Message:
@@ -51,6 +81,23 @@ def abstain_message() -> Message:
         "Xin lỗi, tôi chưa chắc chắn trả lời đúng câu hỏi này nên không muốn bạn hiểu sai. "
         "Bạn có thể viết lại câu hỏi rõ hơn (ví dụ: tên ứng dụng, việc bạn đang làm, lỗi hiện ra), "
         "hoặc tôi chuyển câu hỏi cho Tổ công nghệ số cộng đồng ở xã/phường của bạn để các cán bộ trả lời. "
+        "Bạn có muốn chuyển không?",
+        escalation_offer_buttons(),
+    )
+
+
+def procedure_message(name: str, search_url_template: str) -> Message:
+    """An administrative procedure the knowledge base does not cover: say so, show how to look it up on the
+    national public-service portal, and offer the community tech team."""
+    return Message(
+        f"Tôi chưa có hướng dẫn đã được kiểm chứng cho thủ tục \"{name}\" nên không muốn trả lời đoán. "
+        "Bạn có thể tự xem thủ tục này trên Cổng Dịch vụ công quốc gia:\n"
+        f"1. Mở đường link: {portal_search_url(name, search_url_template)}\n"
+        f"   (hoặc vào dichvucong.gov.vn, gõ \"{name}\" vào ô tìm kiếm, nên gõ có dấu).\n"
+        "2. Bấm vào tên thủ tục đúng với việc của bạn, chọn đúng tỉnh/thành và xã/phường nơi bạn làm.\n"
+        "3. Đọc mục \"Thành phần hồ sơ\" (giấy tờ cần nộp), \"Thời hạn giải quyết\" (bao lâu có kết quả) và "
+        "\"Phí, lệ phí\" (số tiền phải nộp).\n"
+        "Nếu cần người hướng dẫn, tôi chuyển câu hỏi cho Tổ công nghệ số cộng đồng ở xã/phường của bạn. "
         "Bạn có muốn chuyển không?",
         escalation_offer_buttons(),
     )

@@ -1,6 +1,6 @@
-"""Measures the retriever on a query set: ranking quality, abstention, calibration and latency.
+"""Measures the retriever on a query set: ranking quality, abstention and latency.
 
-Used by `trolyso eval`, the benchmark and the regression test, so every number comes from one place.
+Used by `trolyso eval`, the benchmark and the regression tests, so every number comes from one place.
 """
 
 from __future__ import annotations
@@ -15,12 +15,10 @@ from pathlib import Path
 from bot.knowledge.importer import SUPPORTED_SUFFIXES, read_pairs, to_entries
 from bot.knowledge.schema import KnowledgeEntry
 from bot.knowledge.store import load_knowledge
-from bot.retrieval.decision import Candidate, DecisionPolicy
+from bot.retrieval.decision import Candidate, DecisionModel
 from bot.retrieval.retriever import Retriever
 
 RANK_DEPTH = 10
-OOS_ABSTAIN_TARGET = 0.95
-"""Calibration: the lowest threshold that abstains on at least this share of out-of-scope questions."""
 
 
 @dataclass(frozen=True)
@@ -139,40 +137,14 @@ def _share(part: Sequence[object], whole: Sequence[object]) -> float:
     return len(part) / len(whole) if whole else float("nan")
 
 
-@dataclass(frozen=True)
-class Calibration:
-    """The answer threshold chosen from the data, and what it gives."""
-
-    threshold: float
-    oos_abstained: float
-    in_scope_kept: float
-    rule: str
-
-
-def calibrate(outcomes: Sequence[QueryOutcome], target: float = OOS_ABSTAIN_TARGET) -> Calibration | None:
-    """The lowest threshold abstaining on ≥ `target` of out-of-scope questions (None without both kinds)."""
-    inside = sorted(o.confidence for o in outcomes if o.query.expected is not None)
-    outside = sorted(o.confidence for o in outcomes if o.query.expected is None)
-    if not inside or not outside:
-        return None
-    allowed_above = int(len(outside) * (1 - target))
-    threshold = outside[len(outside) - allowed_above - 1] + 1e-4
-    return Calibration(
-        threshold=round(threshold, 4),
-        oos_abstained=sum(c < threshold for c in outside) / len(outside),
-        in_scope_kept=sum(c >= threshold for c in inside) / len(inside),
-        rule=f"lowest confidence threshold abstaining on ≥ {target:.0%} of the {len(outside)} out-of-scope questions",
-    )
-
-
-def signal_aucs(outcomes: Sequence[QueryOutcome], policy: DecisionPolicy) -> dict[str, float]:
-    """ROC AUC (in-scope vs out-of-scope) of each single signal of the top candidate and of the confidence."""
+def signal_aucs(outcomes: Sequence[QueryOutcome]) -> dict[str, float]:
+    """ROC AUC (in-scope vs out-of-scope) of single signals of the best candidate and of the decision's
+    probability (the confidence)."""
     signals: dict[str, Callable[[Sequence[Candidate]], float]] = {
-        "dense": lambda ranked: ranked[0].dense,
-        "best_dense": lambda ranked: max(c.dense for c in ranked),
-        "bm25": lambda ranked: ranked[0].lexical,
-        "coverage": lambda ranked: ranked[0].coverage,
-        "confidence": policy.confidence,
+        "dense": lambda ranked: max(c.dense for c in ranked),
+        "bm25": lambda ranked: max(c.lexical for c in ranked),
+        "coverage": lambda ranked: max(c.entry_coverage for c in ranked),
+        "confidence": lambda ranked: ranked[0].probability,
     }
     result = {}
     for name, signal in signals.items():
@@ -194,15 +166,14 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def report(outcomes: Sequence[QueryOutcome], policy: DecisionPolicy) -> dict:
-    """Everything `trolyso eval --json` prints: overall, by_kind, oos, latency_ms, calibration."""
+def report(outcomes: Sequence[QueryOutcome], model: DecisionModel) -> dict:
+    """The retrieval figures of a query set: overall, by_kind, oos, latency_ms."""
     inside = [o for o in outcomes if o.query.expected is not None]
     by_kind: dict[str, list[QueryOutcome]] = defaultdict(list)
     for o in inside:
         by_kind[o.query.kind].append(o)
     outside = [o for o in outcomes if o.query.expected is None]
-    calibration = calibrate(outcomes)
-    aucs = signal_aucs(outcomes, policy) if outside and inside else {}
+    aucs = signal_aucs(outcomes) if outside and inside else {}
     rates = decision_rates(outcomes)
     latencies = [o.seconds * 1000 for o in outcomes]
     return {
@@ -213,12 +184,8 @@ def report(outcomes: Sequence[QueryOutcome], policy: DecisionPolicy) -> dict:
             "n": len(outside),
             "roc_auc": aucs.get("confidence", float("nan")),
             "abstain_accuracy": rates["oos_abstained"],
-            "threshold": policy.answer_threshold,
+            "answer_probability": model.thresholds.answer_probability,
             "signal_roc_auc": aucs,
         },
         "latency_ms": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "n": len(latencies)},
-        "calibration": None if calibration is None else {
-            "threshold": calibration.threshold, "oos_abstained": calibration.oos_abstained,
-            "in_scope_kept": calibration.in_scope_kept, "rule": calibration.rule,
-        },
     }

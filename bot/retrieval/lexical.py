@@ -1,4 +1,4 @@
-"""BM25 (bm25s) over diacritic-free syllables, with an idf-weighted coverage score."""
+"""BM25 (bm25s) over diacritic-free syllables, with the idf and vocabulary the decision weighs words by."""
 
 from __future__ import annotations
 
@@ -36,21 +36,13 @@ class LexicalIndex:
         n = max(len(self._docs), 1)
         return math.log(1 + (n - self._df.get(token, 0) + 0.5) / (self._df.get(token, 0) + 0.5))
 
+    def knows(self, token: str) -> bool:
+        """True when some indexed document contains `token`."""
+        return token in self._df
+
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         """BM25 score of every document for the query (zeros when nothing matches)."""
         known = [self._vocab[t] for t in query_tokens if t in self._vocab]
         if self._model is None or not known:
             return np.zeros(len(self._docs), dtype=np.float32)
         return self._model.get_scores(known)
-
-    def query_weights(self, query_tokens: list[str]) -> dict[str, float]:
-        """The idf weight of each distinct query token (computed once per query, used per candidate)."""
-        return {token: self.idf(token) for token in set(query_tokens)}
-
-    @staticmethod
-    def coverage(query_weights: dict[str, float], doc_tokens: set[str]) -> float:
-        """Share of the query's idf weight found in `doc_tokens` (0 to 1)."""
-        total = sum(query_weights.values())
-        if total <= 0:
-            return 0.0
-        return sum(weight for token, weight in query_weights.items() if token in doc_tokens) / total

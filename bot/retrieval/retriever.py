@@ -11,19 +11,23 @@ from typing import Literal
 import numpy as np
 
 from bot.knowledge.schema import KnowledgeEntry
-from bot.retrieval.decision import Candidate, Decision, DecisionPolicy
+from bot.retrieval.decision import AbstainReason, Candidate, Decision, DecisionModel
 from bot.retrieval.dense import DenseIndex
 from bot.retrieval.diacritics import DiacriticRestorer
 from bot.retrieval.documents import Document, entry_documents, with_bigrams
 from bot.retrieval.embedders import Embedder, EmbeddingCache
 from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.normalize import normalize
+from bot.retrieval.salience import Salience, salience
 from bot.retrieval.snapshots import load_snapshot, save_snapshot, snapshot_path
+from bot.text import words
 
 Fusion = Literal["weighted", "rrf"]
 RRF_K = 60
 DENSE_DOCS_SEARCHED = 120
 CANDIDATES_PER_SIGNAL = 20
+RANKED_CANDIDATES = 10
+"""Candidates a search keeps, best first."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,10 @@ class RetrievalResult:
     """The entry to answer with (answer), the entries to offer (clarify), or none (abstain)."""
     candidates: list[Candidate] = field(default_factory=list)
     """The best candidates, best first, whatever the decision."""
+    salience: Salience = field(default_factory=Salience)
+    """The query's salient words, weighed against the knowledge base."""
+    reason: AbstainReason | None = None
+    """Why the assistant abstained (None when it answers or clarifies)."""
 
     @property
     def entry_id(self) -> str | None:
@@ -54,10 +62,10 @@ def min_max(scores: dict[str, float]) -> dict[str, float]:
 class Retriever:
     """Hybrid dense + BM25 retrieval over knowledge entries, updatable while serving."""
 
-    def __init__(self, embedder: Embedder, policy: DecisionPolicy, cache: EmbeddingCache | None = None,
+    def __init__(self, embedder: Embedder, decision_model: DecisionModel, cache: EmbeddingCache | None = None,
                  fusion: Fusion = "weighted", dense_weight: float = 0.3) -> None:
         self.embedder = embedder
-        self.policy = policy
+        self.decision_model = decision_model
         self.fusion = fusion
         self.dense_weight = dense_weight
         self._cache = cache
@@ -66,6 +74,9 @@ class Retriever:
         self._documents: dict[int, Document] = {}
         self._entry_docs: dict[str, list[int]] = defaultdict(list)
         self._entry_tokens: dict[str, set[str]] = {}
+        """Lexical tokens of each entry's question and alternates."""
+        self._entry_all_tokens: dict[str, set[str]] = {}
+        """Lexical tokens of each entry's question, alternates and answer."""
         self._next_doc_id = 0
         self._next_vector_id = 0
         self._dense = DenseIndex(embedder.dim)
@@ -90,6 +101,7 @@ class Retriever:
         for entry in entries:
             self.entries[entry.id] = entry
             tokens: set[str] = set()
+            all_tokens: set[str] = set()
             for document in entry_documents(entry):
                 doc_id = self._next_doc_id
                 self._next_doc_id += 1
@@ -97,11 +109,13 @@ class Retriever:
                 self._entry_docs[entry.id].append(doc_id)
                 if document.kind != "answer":
                     tokens.update(document.lexical_tokens)
+                all_tokens.update(document.lexical_tokens)
                 self._restorer.add([document.dense_texts[0]])
                 for text in document.dense_texts:
                     texts.append(text)
                     vector_owners.append((entry.id, doc_id))
             self._entry_tokens[entry.id] = tokens
+            self._entry_all_tokens[entry.id] = all_tokens
         return texts, vector_owners
 
     def _assign_vector_ids(self, vector_owners: list[tuple[str, int]]) -> np.ndarray:
@@ -127,6 +141,7 @@ class Retriever:
             if document is not None:
                 self._restorer.remove([document.dense_texts[0]])
         self._entry_tokens.pop(entry_id, None)
+        self._entry_all_tokens.pop(entry_id, None)
 
     def _rebuild_lexical(self) -> None:
         """One BM25 document per entry: its question, alternates and answer together."""
@@ -148,6 +163,7 @@ class Retriever:
             self._documents.clear()
             self._entry_docs.clear()
             self._entry_tokens.clear()
+            self._entry_all_tokens.clear()
             self._dense_doc_ids.clear()
             self._entry_vectors.clear()
             self._restorer = DiacriticRestorer()
@@ -221,11 +237,15 @@ class Retriever:
             scores = self._lexical.scores(tokens)
             return {self._entry_order[i]: float(scores[i]) for i in np.flatnonzero(scores > 0)}
 
-    def rank(self, query: str, limit: int = 10) -> list[Candidate]:
+    def rank(self, query: str, limit: int = RANKED_CANDIDATES) -> list[Candidate]:
         """Candidates for `query`, best first by the fused score."""
+        return self.ranked(query, limit)[0]
+
+    def ranked(self, query: str, limit: int = RANKED_CANDIDATES) -> tuple[list[Candidate], Salience]:
+        """The best candidates by the fused score, and the query's salience (what the decision weighs)."""
         forms = normalize(query)
         if not forms.cleaned or not self.entries:
-            return []
+            return [], Salience()
         query_vector = self._query_vector(forms.cleaned)
         with self._lock:
             dense = self._dense_scores(query_vector)
@@ -238,15 +258,17 @@ class Retriever:
             dense_of = {e: dense[e] if e in dense else self._entry_dense_score(e, query_vector) for e in pool}
             lexical_of = {e: float(lexical[self._entry_position[e]]) for e in pool}
             fused = self._fuse(pool, dense_of, lexical_of)
-            weights = self._lexical.query_weights(query_tokens)
+            weighed = salience(forms.lexical_tokens, self._lexical.idf, self._lexical.knows)
             candidates = [
                 Candidate(entry_id=e, question=self.entries[e].question, dense=dense_of[e], lexical=lexical_of[e],
-                          coverage=self._lexical.coverage(weights, self._entry_tokens[e]),
-                          fused=fused[e])
+                          coverage=weighed.syllables.covered_share(self._entry_tokens[e]),
+                          fused=fused[e],
+                          entry_coverage=weighed.syllables.covered_share(self._entry_all_tokens[e]),
+                          pair_coverage=weighed.pairs.covered_share(self._entry_all_tokens[e]))
                 for e in pool
             ]
         candidates.sort(key=lambda c: c.fused, reverse=True)
-        return candidates[:limit]
+        return candidates[:limit], weighed
 
     def _fuse(self, pool: list[str], dense: dict[str, float], lexical: dict[str, float]) -> dict[str, float]:
         if self.fusion == "rrf":
@@ -256,10 +278,14 @@ class Retriever:
         dense_norm, lexical_norm = min_max(dense), min_max(lexical)
         return {e: self.dense_weight * dense_norm[e] + (1 - self.dense_weight) * lexical_norm[e] for e in pool}
 
-    def search(self, query: str) -> RetrievalResult:
-        """Rank and decide: answer with one entry, offer a few to choose from, or abstain."""
-        candidates = self.rank(query)
-        decision, chosen = self.policy.decide(candidates)
-        confidence = self.policy.confidence(candidates)
-        return RetrievalResult(query=query, decision=decision, confidence=confidence, chosen=chosen,
-                               candidates=candidates)
+    def search(self, query: str, exclude: frozenset[str] = frozenset()) -> RetrievalResult:
+        """Rank and decide: answer with one entry, offer a few to choose from, or abstain.
+
+        Entries in `exclude` are left out (a follow-up does not get the answer it just had).
+        """
+        candidates, weighed = self.ranked(query, RANKED_CANDIDATES + len(exclude))
+        candidates = [c for c in candidates if c.entry_id not in exclude][:RANKED_CANDIDATES]
+        verdict = self.decision_model.decide(candidates, weighed, len(words(query)))
+        return RetrievalResult(query=query, decision=verdict.decision, confidence=verdict.confidence,
+                               chosen=verdict.chosen, candidates=verdict.candidates, salience=weighed,
+                               reason=verdict.reason)

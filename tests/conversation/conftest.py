@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from bot.conversation.answering import Answerer
 from bot.knowledge.schema import KnowledgeEntry
 from bot.knowledge.store import load_knowledge
 from bot.questionlog import record_question
+from bot.retrieval.decision import Thresholds
 from bot.retrieval.retriever import Retriever
 from bot.retrieval.service import build_retriever
 from bot.settings import PROJECT_ROOT, Settings, get_settings
@@ -31,9 +33,11 @@ def retriever(entries: list[KnowledgeEntry]) -> Retriever:
     return build_retriever(get_settings(), entries)
 
 
-def retriever_with(entries: list[KnowledgeEntry], **thresholds: float) -> Retriever:
+def retriever_with(entries: list[KnowledgeEntry], thresholds: Thresholds) -> Retriever:
     """A retriever whose decision thresholds are overridden, so a test does not depend on the calibration."""
-    return build_retriever(get_settings().model_copy(update=thresholds), entries)
+    built = build_retriever(get_settings(), entries)
+    built.decision_model = replace(built.decision_model, thresholds=thresholds)
+    return built
 
 
 @pytest.fixture
@@ -46,4 +50,5 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def answerer(retriever: Retriever, engine: Engine, settings: Settings) -> Answerer:
     """An answerer over the real knowledge base that logs questions to the test database."""
-    return Answerer(retriever, partial(record_question, engine=engine, settings=settings))
+    return Answerer(retriever, partial(record_question, engine=engine, settings=settings),
+                    settings.procedure_search_url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import pytest
 from sqlalchemy import Engine, select
@@ -21,6 +22,7 @@ from bot.retrieval.service import build_retriever
 from bot.settings import Settings, get_settings
 from bot.text import strip_diacritics
 from tests.conversation.conftest import retriever_with
+from tests.decision_models import always
 
 
 def logged(engine: Engine) -> list[QuestionLog]:
@@ -63,14 +65,18 @@ def test_question_answered_and_logged(answerer: Answerer, engine: Engine, diacri
 def test_clarify_offers_candidates_then_a_typed_number_answers(entries: list[KnowledgeEntry], engine: Engine,
                                                                settings: Settings):
     vssid = [e for e in entries if e.id.startswith("bhyt-vssid")]
-    answerer = Answerer(retriever_with(vssid, retrieval_clarify_margin=1.0, retrieval_answer_threshold=0.0),
-                        partial(record_question, engine=engine, settings=settings))
+    answerer = Answerer(retriever_with(vssid, always("clarify")),
+                        partial(record_question, engine=engine, settings=settings), settings.procedure_search_url)
     outcome = answerer.answer_text("vssid", ConversationState(), "web", "s1")
     [message] = outcome.messages
     choices = outcome.slots["choices"]
     assert 2 <= len(choices) <= 3
     assert [b.payload for b in message.buttons] == [*(entry_payload(i) for i in choices), "/affirm"]
     assert message.buttons[-1].title == "Không phải, nhờ Tổ hỗ trợ"
+    titles = [answerer.retriever.entries[i].display_title for i in choices]
+    assert [b.title for b in message.buttons[:-1]] == [f"{n}. {t}" for n, t in enumerate(titles, 1)]
+    assert all("…" not in b.title and len(b.title) <= 40 for b in message.buttons)
+    assert not any(t in message.text for t in titles)  # the list is shown once, as buttons
     assert (outcome.slots["offer"], outcome.slots["escalation_question"]) == (OFFER_ESCALATION, "vssid")
     assert logged(engine)[0].decision == "clarify"
     chosen = answerer.answer_text("câu 2", ConversationState(choices=tuple(choices)), "web", "s1")
@@ -80,8 +86,8 @@ def test_clarify_offers_candidates_then_a_typed_number_answers(entries: list[Kno
 
 
 def test_abstain_offers_the_team(entries: list[KnowledgeEntry], engine: Engine, settings: Settings):
-    answerer = Answerer(retriever_with(entries[:20], retrieval_answer_threshold=5.0),
-                        partial(record_question, engine=engine, settings=settings))
+    answerer = Answerer(retriever_with(entries[:20], always("abstain")),
+                        partial(record_question, engine=engine, settings=settings), settings.procedure_search_url)
     outcome = answerer.answer_text("làm sổ đỏ cho đất vườn mất bao lâu", ConversationState(), "web", "s2")
     assert outcome.slots["offer"] == OFFER_ESCALATION
     assert outcome.slots["escalation_question"] == "làm sổ đỏ cho đất vườn mất bao lâu"
@@ -123,7 +129,8 @@ def test_database_outage_does_not_cost_the_answer(retriever: Retriever):
     def broken(*_args: object) -> int:
         raise RuntimeError("database gone")
 
-    outcome = Answerer(retriever, broken).answer_text("quên mật khẩu VNeID", ConversationState(), "web", "s6")
+    outcome = Answerer(retriever, broken, "https://dvc.example/?q={query}").answer_text(
+        "quên mật khẩu VNeID", ConversationState(), "web", "s6")
     assert outcome.slots["question_id"] is None and outcome.messages
 
 
@@ -138,8 +145,46 @@ def test_topic_menu_and_topic(answerer: Answerer):
 
 def test_vocabulary_follows_live_changes(entries: list[KnowledgeEntry], tmp_path: Path):
     retriever = build_retriever(get_settings(), entries[:2], cache_path=tmp_path / "embeddings.sqlite")
-    answerer = Answerer(retriever, lambda *_args: 1)
+    answerer = Answerer(retriever, lambda *_args: 1, "https://dvc.example/?q={query}")
     assert classify_input("zalopayxyz ekyc", answerer.known_words) == "gibberish"
     retriever.upsert(entries[0].model_copy(update={"id": "moi", "question": "Mở zalopayxyz ekyc thế nào?"}))
     answerer.refresh_vocabulary()
     assert classify_input("zalopayxyz ekyc", answerer.known_words) == "ok"
+
+
+def test_an_uncovered_procedure_points_to_the_portal_search(answerer: Answerer, engine: Engine):
+    text = "Thủ tục xin giấy phép xây dựng nhà ở nông thôn cần giấy tờ gì, nộp ở đâu?"
+    outcome = answerer.answer_text(text, ConversationState(), "web", "s7")
+    [message] = outcome.messages
+    assert "chưa có hướng dẫn đã được kiểm chứng" in message.text
+    search = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh.html?keyword="
+    assert search + quote_plus("giấy phép xây dựng") in message.text
+    assert "Thành phần hồ sơ" in message.text and "Phí, lệ phí" in message.text
+    assert [b.payload for b in message.buttons] == ["/affirm", "/deny"]
+    assert outcome.slots["offer"] == OFFER_ESCALATION and outcome.slots["escalation_question"] == text
+    [row] = logged(engine)
+    assert row.decision == "abstain" and row.entry_id is None
+    assert row.scores["reason"] == "procedure" and row.scores["procedure"].startswith("giấy phép xây dựng")
+
+
+def test_two_questions_answer_the_known_one_and_name_the_other(answerer: Answerer, engine: Engine):
+    text = "Quên mật khẩu VNeID thì lấy lại thế nào? Với lại giá vàng hôm nay bao nhiêu một chỉ?"
+    outcome = answerer.answer_text(text, ConversationState(), "web", "s8")
+    assert outcome.slots["context_entry"] == "dvc-vneid-quen-mat-khau"
+    assert answerer.retriever.entries["dvc-vneid-quen-mat-khau"].source_url in outcome.messages[0].text
+    last = outcome.messages[-1]
+    assert "giá vàng hôm nay bao nhiêu một chỉ" in last.text and "chưa có câu trả lời" in last.text
+    assert outcome.slots["offer"] == OFFER_ESCALATION
+    assert outcome.slots["escalation_question"] == "giá vàng hôm nay bao nhiêu một chỉ"
+    [row] = logged(engine)
+    assert row.scores["unanswered_parts"] == ["giá vàng hôm nay bao nhiêu một chỉ"]
+
+
+def test_one_likely_candidate_is_offered_as_a_confirmation(entries: list[KnowledgeEntry], engine: Engine,
+                                                           settings: Settings):
+    one = [e for e in entries if e.id == "bhyt-vssid-cai-dat"]
+    answerer = Answerer(retriever_with(one, always("clarify")),
+                        partial(record_question, engine=engine, settings=settings), settings.procedure_search_url)
+    [message] = answerer.answer_text("cài vssid", ConversationState(), "web", "s9").messages
+    assert message.text.startswith("Có phải bạn muốn hỏi")
+    assert [b.payload for b in message.buttons] == [entry_payload("bhyt-vssid-cai-dat"), "/affirm"]

@@ -20,9 +20,9 @@ from bot.knowledge.store import load_knowledge
 from bot.knowledge.validate import validate_path
 from bot.models import AuditLog, GapReview
 from bot.retrieval.retriever import Retriever
-from bot.retrieval.service import policy_from
 from tests.dashboard.gap_questions import GAP_GROUPS
 from tests.dashboard.helpers import abstained, escalate, post
+from tests.decision_models import cosine_decision
 from tests.escalations.helpers import WordEmbedder
 
 ANSWER = ("Bạn đăng ký chữ ký số cá nhân với một nhà cung cấp dịch vụ chứng thực chữ ký số được cấp phép:\n"
@@ -33,7 +33,7 @@ SOURCE = "https://rootca.gov.vn"
 @pytest.fixture
 def retriever(settings) -> Retriever:
     """A retriever over the test knowledge base, as an assistant process holds it."""
-    built = Retriever(WordEmbedder(), policy_from(settings), dense_weight=settings.retrieval_dense_weight)
+    built = Retriever(WordEmbedder(), cosine_decision(), dense_weight=settings.retrieval_dense_weight)
     built.build([located.entry for located in load_knowledge(settings.knowledge_dir).entries])
     return built
 

@@ -12,11 +12,10 @@ from bot.db import make_engine, migrate
 from bot.knowledge.live import KnowledgeSync, SyncReport, baseline_revision, current_revision, publish_change
 from bot.knowledge.schema import KnowledgeEntry
 from bot.retrieval.retriever import Retriever
-from bot.retrieval.service import policy_from
-from bot.settings import Settings
+from tests.decision_models import cosine_decision
 from tests.escalations.helpers import WordEmbedder
 
-POLICY = policy_from(Settings())
+POLICY = cosine_decision()
 
 
 def entry(entry_id: str, question: str, answer: str = "Câu trả lời.") -> KnowledgeEntry:

