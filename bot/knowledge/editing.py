@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from bot.knowledge.freshness import load_retired_domains, retired_domains_file
 from bot.knowledge.live import publish_change
 from bot.knowledge.schema import TOPIC_FILES, KnowledgeEntry
 from bot.knowledge.store import LoadResult, LocatedEntry, Problem, dump_entries, load_knowledge, parse_entries
@@ -116,10 +117,11 @@ def save_entry(entry: KnowledgeEntry, *, actor: str, action: str, engine: Engine
         after = LoadResult([located for located in before.entries if Path(located.file) != target],
                            [p for p in before.problems if Path(p.file) != target])
         after.extend(parse_entries(new_text, str(target)))
-        problems = validate_loaded(after, today)
+        retired = load_retired_domains(retired_domains_file(knowledge_dir))
+        problems = validate_loaded(after, today, retired)
         errors = [p for p in problems if p.severity == "error"]
         if errors:  # only errors this change adds count: the base may already have some
-            known = {_key(p) for p in validate_loaded(before, today)}
+            known = {_key(p) for p in validate_loaded(before, today, retired)}
             errors = [p for p in errors if _key(p) not in known]
         warnings = [p for p in problems if p.severity == "warning" and p.entry_id == entry.id]
         if errors:

@@ -13,6 +13,8 @@ from bot.knowledge.schema import KnowledgeEntry
 
 Severity = Literal["error", "warning"]
 YAML_SUFFIXES = (".yml", ".yaml")
+RETIRED_DOMAINS_FILE_NAME = "retired_domains.yml"
+"""A data file of the knowledge folder that holds no entries (read by the freshness checks)."""
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,9 @@ class LoadResult:
 
 
 def knowledge_files(path: Path) -> list[Path]:
-    """The YAML files at `path` (a file, or every YAML file in a folder, sorted)."""
+    """The YAML files of entries at `path` (a file, or every YAML file in a folder but the retired-domain list)."""
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES)
+        return sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES and p.name != RETIRED_DOMAINS_FILE_NAME)
     return [path]
 
 

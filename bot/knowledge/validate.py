@@ -7,6 +7,13 @@ from difflib import SequenceMatcher
 from itertools import combinations
 from pathlib import Path
 
+from bot.knowledge.freshness import (
+    DEFAULT_RETIRED_DOMAINS,
+    RetiredDomains,
+    freshness_problems,
+    load_retired_domains,
+    retired_domains_file,
+)
 from bot.knowledge.schema import PROGRAMME_TOPICS, TOPIC_FILES
 from bot.knowledge.store import LoadResult, LocatedEntry, Problem, load_knowledge
 from bot.text import fold
@@ -81,21 +88,27 @@ def topic_placement(located: LocatedEntry) -> list[Problem]:
     return []
 
 
-def validate_loaded(result: LoadResult, today: date | None = None) -> list[Problem]:
-    """Every problem of an already loaded knowledge base, reading problems first."""
+def validate_loaded(result: LoadResult, today: date | None = None,
+                    retired: RetiredDomains | None = None) -> list[Problem]:
+    """Every problem of an already loaded knowledge base, reading problems first.
+
+    `retired` is the retired-domain list of the freshness checks (the project's when not given).
+    """
     today = today or date.today()
+    retired = retired if retired is not None else load_retired_domains(DEFAULT_RETIRED_DOMAINS)
     entries = result.entries
     known_ids = {located.entry.id for located in entries}
-    problems = list(result.problems)
+    problems = list(result.problems) + list(retired.problems)
     problems += duplicate_ids(entries)
     problems += near_duplicate_questions(entries)
     for located in entries:
         problems += topic_placement(located)
         problems += entry_problems(located, known_ids, today)
+        problems += [_problem(located, "warning", message) for message in freshness_problems(located.entry, retired)]
     return problems
 
 
 def validate_path(path: Path, today: date | None = None) -> tuple[LoadResult, list[Problem]]:
-    """Load and validate the knowledge file or folder at `path`."""
+    """Load and validate the knowledge file or folder at `path` (with the folder's retired-domain list)."""
     result = load_knowledge(path)
-    return result, validate_loaded(result, today)
+    return result, validate_loaded(result, today, load_retired_domains(retired_domains_file(path)))

@@ -1,4 +1,4 @@
-"""The knowledge page: browse and search entries, see those past their review date, mark reviewed, edit."""
+"""The knowledge page: the entries due for review (most-used first), browse and search entries, mark reviewed, edit."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from pydantic import ValidationError
 from bot.accounts.users import ICT_ADMIN
 from bot.gaps.drafts import add_months
 from bot.knowledge.editing import save_entry
+from bot.knowledge.review_queue import TRAFFIC_DAYS, due_for_review
 from bot.knowledge.schema import ID_PATTERN, KnowledgeEntry
+from bot.knowledge.stats import DUE_SOON_DAYS
 from bot.knowledge.store import LocatedEntry, Problem
 from bot.text import fold
 from bot.web.dashboard.drafts import form_fields
@@ -42,12 +44,15 @@ def _located(request: Request, entry_id: str) -> LocatedEntry:
 @router.get("/knowledge", response_class=HTMLResponse, include_in_schema=False)
 def knowledge(request: Request, user: AnyUser, q: str = "", topic: str = "", due: str = "",
               page: str = "1") -> Response:
-    """Entries matching the search (any words, without diacritics), the topic and the review filter."""
+    """The entries due for review by citizen traffic (on the first page), then the entries matching the search
+    (any words, without diacritics), the topic and the review filter."""
     services = request.app.state.dashboard
     today = services.today()
     query = fold(q[:MAX_QUERY_CHARS])
     overdue_only = due == "true"
     number = int(page) if page.isdigit() and 0 < len(page) < 6 else 1
+    queue = due_for_review(services.engine, services.knowledge.load().entries, services.clock(), today) \
+        if number == 1 else []
     entries = [e for e in services.knowledge.load().entries
                if (not topic or e.entry.topic == topic)
                and (not overdue_only or (e.entry.review_by is not None and e.entry.review_by < today))
@@ -56,7 +61,8 @@ def knowledge(request: Request, user: AnyUser, q: str = "", topic: str = "", due
     context = {"entries": entries[(number - 1) * PAGE_SIZE:number * PAGE_SIZE], "total": len(entries),
                "q": q[:MAX_QUERY_CHARS], "topic": topic, "due": overdue_only, "page_number": number,
                "pages": max(1, -(-len(entries) // PAGE_SIZE)),
-               "today": today, "overdue": overdue}
+               "today": today, "overdue": overdue, "queue": queue[:PAGE_SIZE], "queue_total": len(queue),
+               "traffic_days": TRAFFIC_DAYS, "due_soon_days": DUE_SOON_DAYS}
     return render(request, "dashboard/knowledge.html", context, page="knowledge")
 
 
