@@ -20,6 +20,10 @@ from bot.retrieval.retriever import RetrievalResult, Retriever
 from bot.text import fold
 
 MAX_ANSWERS = 2
+QUESTION_WORDS = frozenset({"khong", "ko", "k", "gi", "sao", "nao", "dau", "chua", "j", "ntn", "nhieu", "may", "ai"})
+"""Folded words that make a part of a message a question: không, gì, sao, nào, đâu, chưa, bao nhiêu, mấy, ai."""
+CLOSE_CANDIDATES = 3
+"""A part whose best candidates include an answered entry counts as answered by it."""
 ReadingReason = Literal["not_covered", "ambiguous", "procedure"]
 
 
@@ -65,7 +69,7 @@ def _asks(part: str) -> bool:
     padded = f" {' '.join(folded)} "
     return part.rstrip().endswith("?") or any(
         f" {' '.join(phrase)} " in padded for phrase in load_procedure_words().asking
-    ) or bool({"khong", "ko", "k", "gi", "sao", "nao", "dau", "chua", "j", "ntn"} & set(folded))
+    ) or bool(QUESTION_WORDS & set(folded))
 
 
 def read_message(retriever: Retriever, text: str, previous: PreviousQuestion | None) -> Reading:
@@ -76,12 +80,12 @@ def read_message(retriever: Retriever, text: str, previous: PreviousQuestion | N
     answered: list[str] = [main.entry_id] if main.entry_id else []
     unanswered: list[str] = []
     if len(parts) > 1:
-        for part in parts:
-            result = retriever.search(part)
-            if result.entry_id:
-                if result.entry_id not in answered:
-                    answered.append(result.entry_id)
-            elif result.decision == "abstain" and result.reason == "not_covered" and _asks(part):
+        results = [retriever.search(part) for part in parts]
+        answered += [r.entry_id for r in results if r.entry_id and r.entry_id not in answered]
+        answered = answered[:MAX_ANSWERS]
+        for part, result in zip(parts, results, strict=True):
+            near = {c.entry_id for c in result.candidates[:CLOSE_CANDIDATES]}
+            if result.entry_id is None and not near & set(answered) and _asks(part):
                 unanswered.append(part)
     answered = answered[:MAX_ANSWERS]
     if not answered:
