@@ -16,6 +16,7 @@ import sys
 import time
 
 from bench.datasets import holdout_dataset, own_dataset, vnpt_dataset
+from bench.headline import headline_tables, run_headlines
 from bench.machine import load_average, machine_line
 from bench.quality import gap_table, quality_table, run_quality
 from bench.scaling import run_scaling, scaling_tables
@@ -45,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     load_before = load_average()
     settings = Settings()
     out = ["# Retrieval benchmark", "", f"Machine: {machine_line()}", ""]
+    out += ["## Headline: what citizens get, per question set", "", headline_tables(run_headlines(settings)), ""]
     datasets = [vnpt_dataset(), own_dataset(), holdout_dataset()]
     runs = [run_quality(dataset, settings, with_rasa) for dataset in datasets if dataset is not None]
     for run in runs:
