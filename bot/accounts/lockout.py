@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.accounts.users import UserInfo, normalize_username, password_matches
 from bot.models import LoginAttempt, User
@@ -37,7 +37,7 @@ class LoginResult:
         return self.user is not None
 
 
-def _failures_since(session: Session, column: object, value: str, since: datetime,
+def _failures_since(session: Session, column: InstrumentedAttribute[str], value: str, since: datetime,
                     reset_by_success: bool) -> tuple[int, datetime | None]:
     """(failures, newest failure) for `column == value` after `since` (and after the last success, if asked)."""
     last_success = session.scalar(select(func.max(LoginAttempt.created_at)).where(

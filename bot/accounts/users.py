@@ -11,8 +11,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from bot.escalations.communes import Province
+from bot.db import rows_affected
 from bot.models import AuditLog, User
+from bot.province import Province
 
 ICT_ADMIN, TEAM_MEMBER, VIEWER = "ict_admin", "team_member", "viewer"
 ROLES = (ICT_ADMIN, TEAM_MEMBER, VIEWER)
@@ -124,8 +125,8 @@ def get_user(engine: Engine, user_id: int) -> UserInfo | None:
 def _change(engine: Engine, username: str, actor: str, action: str, **values: object) -> None:
     username = normalize_username(username)
     with Session(engine) as session:
-        changed = session.execute(update(User).where(User.username == username).values(
-            session_version=User.session_version + 1, **values)).rowcount
+        changed = rows_affected(session.execute(update(User).where(User.username == username).values(
+            session_version=User.session_version + 1, **values)))
         if not changed:
             raise AccountError(f"Không có tài khoản '{username}'.")
         _audit(session, actor, action, username)

@@ -63,7 +63,7 @@ class Retriever:
     """Hybrid dense + BM25 retrieval over knowledge entries, updatable while serving."""
 
     def __init__(self, embedder: Embedder, decision_model: DecisionModel, cache: EmbeddingCache | None = None,
-                 fusion: Fusion = "weighted", dense_weight: float = 0.3) -> None:
+                 fusion: Fusion = "weighted", dense_weight: float = 0.2) -> None:
         self.embedder = embedder
         self.decision_model = decision_model
         self.fusion = fusion

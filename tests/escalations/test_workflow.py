@@ -30,8 +30,8 @@ def test_claim_then_answer_then_close(workflow: Workflow, engine: Engine, settin
     assert answered.answered == [code]
     [delivery] = answered.deliveries
     assert (delivery.channel, delivery.chat_id, delivery.ticket_code) == ("telegram", "555", code)
-    assert "Quên mật khẩu" in delivery.text and "Xã Tân Lập" in delivery.text
-    assert [b["title"] for b in delivery.buttons] == ["👍 Hữu ích", "👎 Chưa giúp được"]
+    assert "Quên mật khẩu" in delivery.message.text and "Xã Tân Lập" in delivery.message.text
+    assert [b.title for b in delivery.message.buttons] == ["👍 Hữu ích", "👎 Chưa giúp được"]
     view = workflow.get(code)
     assert (view.status, view.assignee, view.answer) == ("answered", "tanlap_lan", reply)
     assert escalation_status(code, engine=engine, settings=settings).answer.startswith("Bạn mở VNeID")
