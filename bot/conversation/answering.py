@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 OFFER_ESCALATION = "escalation"
 SCORED_CANDIDATES = 3
 
-QuestionRecorder = Callable[..., int]
+QuestionRecorder = Callable[..., int | None]
 """`bot.questionlog.record_question` or a function with its signature."""
 
 
