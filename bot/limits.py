@@ -33,7 +33,11 @@ KNOWLEDGE_ANSWER_CHARS = 20_000
 KNOWLEDGE_SEARCH_CHARS = 200
 """A search typed on the dashboard's knowledge page."""
 SIGN_IN_FIELD_CHARS = 256
-"""A username or password typed on the dashboard's sign-in page."""
+"""A username or password typed on the dashboard's sign-in page (read no further)."""
+USERNAME_CHARS = 64
+"""A dashboard username, as stored (the sign-in form accepts no more)."""
+PASSWORD_MIN_CHARS = 10
+"""The shortest password of a dashboard account."""
 
 # -- what the assistant shows ------------------------------------------------------------------------------
 BUTTON_TITLE_CHARS = 60

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from bot.limits import TEAM_ANSWER_CHARS
 from bot.web.inbox import web_messages_after
 from tests.dashboard.helpers import escalate, post
 
@@ -64,6 +65,16 @@ def test_a_failed_delivery_is_reported_and_the_ticket_is_still_answered(client: 
     post(lan, f"/dashboard/escalations/{code}/answer", {"text": "Bạn xem trong ứng dụng VNeID, mục Sức khỏe."})
     page = lan.get(f"/dashboard/escalations/{code}").text
     assert "1 tin chưa gửi được" in page and "Đã trả lời" in page
+
+
+def test_a_dashboard_answer_is_limited_like_one_from_telegram(client: TestClient, settings, browser_for):
+    code = escalate(client.app.state.dashboard.engine, settings, "Đổi thẻ căn cước ở đâu?")
+    lan = browser_for("tanlap_lan")
+    page = lan.get(f"/dashboard/escalations/{code}").text
+    assert f'name="text" rows="6" required maxlength="{TEAM_ANSWER_CHARS}"' in page
+    post(lan, f"/dashboard/escalations/{code}/answer", {"text": "Bạn mang giấy hẹn tới công an xã. " * 200})
+    answer = client.app.state.dashboard.workflow.get(code).answer
+    assert answer is not None and len(answer) == TEAM_ANSWER_CHARS
 
 
 def test_empty_answers_and_wrong_states_get_a_polite_notice(client: TestClient, settings, browser_for):

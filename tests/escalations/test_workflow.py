@@ -41,6 +41,21 @@ def test_claim_then_answer_then_close(workflow: Workflow, engine: Engine, settin
         workflow.cancel(code, "tanlap_lan")
 
 
+def test_the_provinces_tickets_newest_first_by_commune_and_status(workflow: Workflow, engine: Engine,
+                                                                   settings: Settings) -> None:
+    times = iter(datetime(2025, 8, 1, hour, tzinfo=UTC) for hour in (8, 9, 10))
+    timed = Workflow(engine, settings, clock=lambda: next(times))
+    first = submit(engine, settings, commune="SL03", chat_id="a")
+    second = submit(engine, settings, commune="SL01", chat_id="b")
+    third = submit(engine, settings, commune="SL03", chat_id="c")
+    timed.claim(third, "tanlap_lan")
+    assert [t.ticket_code for t in workflow.tickets()] == [third, second, first]
+    assert [t.ticket_code for t in workflow.tickets("SL03")] == [third, first]
+    assert [t.ticket_code for t in workflow.tickets("SL03", "open")] == [first]
+    assert [t.ticket_code for t in workflow.tickets(limit=1)] == [third]
+    assert workflow.tickets("SL99") == []
+
+
 def test_every_transition_records_its_time(engine: Engine, settings: Settings) -> None:
     times = iter(datetime(2025, 8, 1, hour, tzinfo=UTC) for hour in (8, 9, 10))
     workflow = Workflow(engine, settings, clock=lambda: next(times))

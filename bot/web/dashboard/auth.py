@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from bot.accounts.lockout import sign_in
 from bot.accounts.users import TEAM_MEMBER, UserInfo
-from bot.limits import SIGN_IN_FIELD_CHARS
+from bot.limits import SIGN_IN_FIELD_CHARS, USERNAME_CHARS
 from bot.localtime import local
 from bot.web.dashboard.deps import Services
 from bot.web.dashboard.render import flash, redirect, render
@@ -40,7 +40,7 @@ def login(request: Request, services: Services, username: str = Form(""), passwo
     client_ip = request.client.host if request.client else "unknown"
     result = sign_in(services.engine, services.settings, username[:SIGN_IN_FIELD_CHARS], password[:SIGN_IN_FIELD_CHARS],
                      client_ip, services.clock())
-    context = {"next": safe_next(next) or "", "username": username[:64]}
+    context = {"next": safe_next(next) or "", "username": username[:USERNAME_CHARS]}
     if result.locked_until is not None:
         message = ("Đăng nhập sai quá nhiều lần nên tạm bị khoá. Bạn vui lòng thử lại sau "
                    f"{local(result.locked_until):%H:%M} (giờ Việt Nam).")
