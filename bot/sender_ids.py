@@ -11,7 +11,6 @@ from typing import Literal
 Channel = Literal["telegram", "web"]
 SENDER_PREFIXES: dict[Channel, str] = {"telegram": "tg", "web": "web"}
 """Channel → prefix of its Rasa sender ids."""
-CHANNELS: tuple[Channel, ...] = tuple(SENDER_PREFIXES)
 
 
 def sender_id(channel: Channel, chat_id: int | str) -> str:

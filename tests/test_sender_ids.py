@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.channels.telegram.sender import parse_chat_id
-from bot.sender_ids import CHANNELS, is_channel, parse_sender, sender_id
+from bot.sender_ids import SENDER_PREFIXES, is_channel, parse_sender, sender_id
 
 
 def test_parse_sender():
@@ -15,7 +15,7 @@ def test_parse_sender():
 
 
 def test_sender_ids_read_back_for_every_channel():
-    for channel in CHANNELS:
+    for channel in SENDER_PREFIXES:
         assert is_channel(channel)
         assert parse_sender(sender_id(channel, "42")) == (channel, "42")
     assert sender_id("telegram", -100200) == "tg:-100200" and sender_id("web", "abc-1") == "web:abc-1"
