@@ -33,6 +33,7 @@ def test_stored_questions_keep_everything_a_channel_accepts():
 
 
 ELSEWHERE = {
+    "bot/knowledge/freshness.py:CLAUSE_MAX_CHARS",  # how far a legal citation is read: a window of the parser
     "bot/knowledge/schema.py:TITLE_MAX_CHARS",  # the schema of the knowledge files, reviewed on its own
     "bot/retrieval/documents.py:ANSWER_CHARS",  # how much of an answer is embedded: a retrieval parameter
 }
