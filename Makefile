@@ -1,36 +1,46 @@
 # Trợ lý số: `make run` sets everything up and starts the assistant; `make test` sets everything
 # up and runs every check. Both are idempotent: environments and the Rasa model are reused when
-# their inputs have not changed.
+# their inputs have not changed. `make help` lists every target.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 VENV_BIN := .venv/bin
+UNIT_TESTS := not integration and not servers and not slow
 
-.PHONY: setup train run test lint bench lock clean
+.PHONY: help setup train run test test-unit lint types bench lock clean
 
-setup:
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## create (or reuse) the two Python environments and Debian's chromium
 	@scripts/setup.sh
 
-train: setup
+train: setup ## train the Rasa model and build the retrieval index, unless their inputs are unchanged
 	@$(VENV_BIN)/trolyso train
 	@$(VENV_BIN)/trolyso index
 
-run: train
+run: train ## set everything up, then start the assistant (Ctrl-C stops it)
 	@$(VENV_BIN)/trolyso run
 
-lint: setup
+lint: setup ## ruff over the code and the tests
 	@$(VENV_BIN)/ruff check bot actions tests bench nlu_components
 
-test: train lint
+types: setup ## mypy over bot/ and actions/ (configured in pyproject.toml)
+	@$(VENV_BIN)/mypy
+
+test: train lint types ## set everything up, then every check: ruff, mypy, knowledge validation, all the tests
 	@$(VENV_BIN)/trolyso kb validate knowledge/
 	@$(VENV_BIN)/python -m pytest -q
 
-bench: train
+test-unit: setup ## the fast tests only: no Rasa, no server, no embedding model (under 2 minutes)
+	@$(VENV_BIN)/python -m pytest -q -m "$(UNIT_TESTS)"
+
+bench: train ## the retrieval benchmark (tables in bench/RESULTS.md)
 	@$(VENV_BIN)/python -m bench.retrieval
 
-lock:
+lock: ## write fresh lock files from the installed environments (review, then replace)
 	@$(VENV_BIN)/pip freeze --exclude-editable | sed 's/^torch==\(.*\)+cpu$$/torch==\1/' > requirements/main.lock.new
 	@.venv-rasa/bin/pip freeze > requirements/rasa.lock.new
 	@echo "wrote requirements/*.lock.new: review, then replace the locks"
 
-clean:
+clean: ## remove the environments, the models and var/
 	rm -rf .venv .venv-rasa models var

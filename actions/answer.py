@@ -9,15 +9,13 @@ from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import latest_intent, latest_text, sender, slot_events, utter
-from actions.runtime import answerer, warm_up_in_worker
+from actions.runtime import runtime, warm_up_in_worker
 from bot.conversation.answering import ConversationState
-from bot.conversation.feedback import handle_feedback
-from bot.conversation.messages import Message
-from bot.conversation.tickets import ticket_status_message
+from bot.conversation.feedback import Rating, handle_feedback
+from bot.conversation.ticket_status import ticket_status_message
 from bot.conversation.topics import menu_topic, topic_from_text
-from bot.escalations.intake import escalation_status
-from bot.escalations.tickets import find_ticket_code
-from bot.questionlog import record_feedback
+from bot.escalations.ticket_codes import find_ticket_code
+from bot.messages import Message
 
 warm_up_in_worker()
 
@@ -42,13 +40,13 @@ class ActionAnswerQuestion(Action):
         text = latest_text(tracker)
         entry_id = next(tracker.get_latest_entity_values("entry_id"), None)
         if latest_intent(tracker) == "choose_entry" and entry_id:
-            outcome = answerer().answer_entry(entry_id)
+            outcome = runtime().answerer().answer_entry(entry_id)
         elif (code := find_ticket_code(text)) is not None:
-            utter(dispatcher, [ticket_status_message(code, escalation_status)])
+            utter(dispatcher, [ticket_status_message(code, runtime().escalation_status)])
             return []
         else:
             channel, chat_id = sender(tracker)
-            outcome = answerer().answer_text(text, _state(tracker), channel, chat_id)
+            outcome = runtime().answerer().answer_text(text, _state(tracker), channel, chat_id)
         utter(dispatcher, outcome.messages)
         return slot_events(outcome.slots)
 
@@ -64,7 +62,7 @@ class ActionChooseTopic(Action):
         if latest_intent(tracker) == "choose_topic":
             key = next(tracker.get_latest_entity_values("topic"), None)
             topic = menu_topic(key) if key else topic_from_text(latest_text(tracker))
-        outcome = answerer().choose_topic(topic)
+        outcome = runtime().answerer().choose_topic(topic)
         utter(dispatcher, outcome.messages)
         return slot_events(outcome.slots)
 
@@ -76,10 +74,11 @@ class ActionFeedback(Action):
         return "action_feedback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        rating = "good" if latest_intent(tracker) == "feedback_good" else "bad"
+        rating: Rating = "good" if latest_intent(tracker) == "feedback_good" else "bad"
         state = _state(tracker)
         channel, chat_id = sender(tracker)
-        outcome = handle_feedback(rating, state.question_id, state.context_entry, channel, chat_id, record_feedback)
+        outcome = handle_feedback(rating, state.question_id, state.context_entry, channel, chat_id,
+                                  runtime().record_feedback)
         utter(dispatcher, outcome.messages)
         return slot_events(outcome.slots)
 
@@ -92,7 +91,7 @@ class ActionTicketStatus(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         code = find_ticket_code(latest_text(tracker)) or tracker.get_slot("ticket_code")
-        utter(dispatcher, [ticket_status_message(code, escalation_status)])
+        utter(dispatcher, [ticket_status_message(code, runtime().escalation_status)])
         return []
 
 

@@ -9,14 +9,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.conversation.dialogue import Channel, parse_sender
-from bot.conversation.messages import Message
+from bot.messages import Message
+from bot.sender_ids import Channel, parse_sender
 
 
 def utter(dispatcher: CollectingDispatcher, messages: Iterable[Message]) -> None:
     """Send assistant messages with their buttons."""
     for message in messages:
-        dispatcher.utter_message(text=message.text, buttons=[b.as_dict() for b in message.buttons])
+        dispatcher.utter_message(text=message.text, buttons=[b.to_dict() for b in message.buttons])
 
 
 def slot_events(slots: dict[str, Any]) -> list[EventType]:
@@ -36,4 +36,5 @@ def latest_text(tracker: Tracker) -> str:
 
 def latest_intent(tracker: Tracker) -> str | None:
     """The intent of the citizen's last message."""
-    return (tracker.latest_message.get("intent") or {}).get("name")
+    intent: str | None = (tracker.latest_message.get("intent") or {}).get("name")
+    return intent

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -11,32 +10,25 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import sender, slot_events, utter
-from actions.runtime import communes, dedup_embedder
+from actions.runtime import runtime
 from bot.conversation.dialogue import prompted_since_user, transcript
 from bot.conversation.escalation_form import (
+    FilledForm,
     SlotCheck,
     ask_commune_message,
     ask_consent_message,
     ask_phone_message,
     ask_question_message,
+    cancel,
     check_commune,
     check_consent,
     check_phone,
     check_question,
+    create_escalation,
+    decline_offer,
     phone_value,
 )
-from bot.conversation.messages import Message
-from bot.escalations.communes import Commune
-from bot.escalations.intake import EscalationRequest, submit_escalation
-
-logger = logging.getLogger(__name__)
-
-FORM_SLOTS = ("escalation_question", "commune", "phone", "consent")
-RESET = {**dict.fromkeys(FORM_SLOTS), "offer": None}
-
-
-def _commune(code: str | None) -> Commune | None:
-    return next((c for c in communes() if c.code == code), None)
+from bot.messages import Message
 
 
 class ValidateEscalationForm(FormValidationAction):
@@ -58,7 +50,7 @@ class ValidateEscalationForm(FormValidationAction):
     def validate_commune(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: DomainDict) -> dict[str, Any]:
         """A commune of the province (buttons when the name is ambiguous)."""
-        return self._apply(check_commune(slot_value, communes()), "commune", dispatcher)
+        return self._apply(check_commune(slot_value, runtime().province.communes), "commune", dispatcher)
 
     def validate_phone(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> dict[str, Any]:
@@ -116,7 +108,7 @@ class ActionAskConsent(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         channel, _ = sender(tracker)
-        message = ask_consent_message(_commune(tracker.get_slot("commune")),
+        message = ask_consent_message(runtime().commune(tracker.get_slot("commune")),
                                       phone_value(tracker.get_slot("phone")), channel)
         return _ask(dispatcher, tracker, message)
 
@@ -128,29 +120,16 @@ class ActionCreateEscalation(Action):
         return "action_create_escalation"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        if tracker.get_slot("consent") is not True:
-            utter(dispatcher, [Message("Vâng, tôi chưa gửi câu hỏi đi. Khi cần, bạn cứ nhắn \"gặp cán bộ\" nhé.")])
-            return slot_events(RESET)
         channel, chat_id = sender(tracker)
-        commune = _commune(tracker.get_slot("commune"))
-        request = EscalationRequest(
+        form = FilledForm(
             channel=channel, chat_id=chat_id, question=str(tracker.get_slot("escalation_question") or ""),
-            transcript=transcript(tracker.events), commune_code=commune.code if commune else "",
-            phone=phone_value(tracker.get_slot("phone")), consent=True, topic=tracker.get_slot("context_topic"),
+            commune=runtime().commune(tracker.get_slot("commune")), phone=phone_value(tracker.get_slot("phone")),
+            consent=tracker.get_slot("consent") is True, topic=tracker.get_slot("context_topic"),
+            transcript=transcript(tracker.events),
         )
-        try:
-            code = submit_escalation(request, embedder=dedup_embedder())
-        except Exception:
-            logger.exception("could not create an escalation")
-            utter(dispatcher, [Message("Xin lỗi, tôi chưa gửi được câu hỏi do trục trặc kỹ thuật. "
-                                       "Bạn vui lòng nhắn \"gặp cán bộ\" để thử lại sau ít phút nhé.")])
-            return slot_events(RESET)
-        team = commune.team.name if commune else "Tổ công nghệ số cộng đồng"
-        utter(dispatcher, [Message(
-            f"Tôi đã chuyển câu hỏi của bạn tới {team}. Mã phiếu của bạn là {code}. "
-            "Khi cán bộ trả lời, tôi sẽ nhắn lại cho bạn ngay tại đây. "
-            f"Muốn hỏi tình trạng, bạn nhắn \"phiếu {code} thế nào rồi\" nhé.")])
-        return slot_events({**RESET, "ticket_code": code})
+        outcome = create_escalation(form, runtime().submit_escalation)
+        utter(dispatcher, outcome.messages)
+        return slot_events(outcome.slots)
 
 
 class ActionDeclineOffer(Action):
@@ -160,9 +139,9 @@ class ActionDeclineOffer(Action):
         return "action_decline_offer"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        utter(dispatcher, [Message("Vâng ạ. Bạn có thể hỏi lại theo cách khác, hoặc chọn chủ đề bằng cách nhắn "
-                                   "\"menu\". Khi cần cán bộ giúp, bạn nhắn \"gặp cán bộ\" nhé.")])
-        return slot_events({"offer": None})
+        outcome = decline_offer()
+        utter(dispatcher, outcome.messages)
+        return slot_events(outcome.slots)
 
 
 class ActionCancel(Action):
@@ -172,9 +151,6 @@ class ActionCancel(Action):
         return "action_cancel"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        if tracker.latest_action_name == "action_deactivate_loop":
-            text = "Vâng, tôi đã huỷ và chưa gửi câu hỏi đi. Bạn cần hỏi gì khác cứ nhắn cho tôi nhé."
-        else:
-            text = "Vâng ạ. Bạn cần hỏi gì cứ nhắn cho tôi nhé."
-        utter(dispatcher, [Message(text)])
-        return slot_events(RESET)
+        outcome = cancel(form_was_active=tracker.latest_action_name == "action_deactivate_loop")
+        utter(dispatcher, outcome.messages)
+        return slot_events(outcome.slots)

@@ -1,4 +1,5 @@
-"""What the actions share in one action-server process: the knowledge base, its retriever, the communes.
+"""What the actions share in one action-server process: the settings (read once, here), the database, the
+province, and the answerer over the knowledge base.
 
 The rasa-sdk server imports the actions twice: in its main process (which only supervises) and in the
 worker that serves requests. The retriever is built once, in the worker, in the background as soon as
@@ -12,66 +13,109 @@ import logging
 import os
 import threading
 import time
-from functools import lru_cache
+from functools import partial
+from typing import Literal
+
+from sqlalchemy import Engine
 
 from bot.conversation.answering import Answerer
-from bot.escalations.communes import Commune, load_communes
+from bot.db import get_engine
+from bot.escalations.intake import EscalationRequest, EscalationStatusView, escalation_status, submit_escalation
 from bot.knowledge.live import KnowledgeSync, baseline_revision
 from bot.knowledge.store import load_knowledge
-from bot.questionlog import record_question
+from bot.province import Commune, Province, load_province
+from bot.questionlog import record_feedback, record_question
 from bot.retrieval.embedders import Embedder
 from bot.retrieval.service import build_retriever
-from bot.settings import get_settings
+from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
-_lock = threading.Lock()
-_answerer: Answerer | None = None
-_sync: KnowledgeSync | None = None
+
+class ActionRuntime:
+    """The services of the actions, for one configuration."""
+
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        """`engine` defaults to the process-wide engine of `settings.database_url`."""
+        self.settings = settings
+        self.engine = engine or get_engine(settings.database_url)
+        self.province: Province = load_province(settings.communes_file)
+        self._lock = threading.Lock()
+        self._answerer: Answerer | None = None
+        self._sync: KnowledgeSync | None = None
+
+    def _build(self) -> tuple[Answerer, KnowledgeSync]:
+        started = time.monotonic()
+        revision = baseline_revision(self.engine)  # read before the files, so no dashboard change can slip between
+        loaded = load_knowledge(self.settings.knowledge_dir)
+        for problem in loaded.errors:
+            logger.error("knowledge base: %s", problem)
+        retriever = build_retriever(self.settings, [located.entry for located in loaded.entries])
+        built = Answerer(retriever, partial(record_question, engine=self.engine, settings=self.settings),
+                         self.settings.procedure_search_url)
+        sync = KnowledgeSync(retriever, engine=self.engine, since=revision,
+                             on_change=lambda _report: built.refresh_vocabulary())
+        logger.info("retriever ready: %d entries in %.1f s", len(retriever), time.monotonic() - started)
+        return built, sync
+
+    def answerer(self) -> Answerer:
+        """The answerer over `KNOWLEDGE_DIR`, built on first use (the embedding cache keeps it fast), with the
+        entries changed from the dashboard since then applied (one cheap database read per call)."""
+        with self._lock:
+            if self._answerer is None or self._sync is None:
+                self._answerer, self._sync = self._build()
+            built, sync = self._answerer, self._sync
+        sync.refresh_if_changed()
+        return built
+
+    def dedup_embedder(self) -> Embedder | None:
+        """The retriever's embedder, shared to compare a new escalation with the waiting ones of its commune;
+        None when the retriever cannot be built (the escalation is then stored without deduplication)."""
+        try:
+            return self.answerer().retriever.embedder
+        except Exception:
+            logger.exception("no embedder for escalation deduplication")
+            return None
+
+    def commune(self, code: str | None) -> Commune | None:
+        """The configured commune with this code, if any."""
+        return self.province.commune(code) if code else None
+
+    def submit_escalation(self, request: EscalationRequest) -> str:
+        """Store the escalation (deduplicated with the retriever's embedder); return its ticket code."""
+        return submit_escalation(request, engine=self.engine, settings=self.settings, embedder=self.dedup_embedder())
+
+    def escalation_status(self, ticket_code: str) -> EscalationStatusView | None:
+        """The status of a ticket, for the citizen."""
+        return escalation_status(ticket_code, engine=self.engine, settings=self.settings)
+
+    def record_feedback(self, question_id: int | None, entry_id: str | None, rating: Literal["good", "bad"],
+                        channel: str, sender: str) -> None:
+        """Store a 👍/👎 on an answer of the assistant."""
+        record_feedback(question_id, entry_id, rating, channel, sender, engine=self.engine, settings=self.settings)
 
 
-def _build() -> tuple[Answerer, KnowledgeSync]:
-    started = time.monotonic()
-    revision = baseline_revision()  # read before the files, so no dashboard change can slip between
-    loaded = load_knowledge(get_settings().knowledge_dir)
-    for problem in loaded.errors:
-        logger.error("knowledge base: %s", problem)
-    retriever = build_retriever(get_settings(), [located.entry for located in loaded.entries])
-    built = Answerer(retriever, record_question, get_settings().procedure_search_url)
-    sync = KnowledgeSync(retriever, since=revision, on_change=lambda _report: built.refresh_vocabulary())
-    logger.info("retriever ready: %d entries in %.1f s", len(retriever), time.monotonic() - started)
-    return built, sync
+_runtime: ActionRuntime | None = None
+_runtime_lock = threading.Lock()
 
 
-def answerer() -> Answerer:
-    """The answerer over `knowledge/`, built on first use, once per process (the embedding cache keeps it fast),
-    with the entries changed from the dashboard since then applied (one cheap database read per call)."""
-    global _answerer, _sync
-    with _lock:
-        if _answerer is None or _sync is None:
-            _answerer, _sync = _build()
-        built, sync = _answerer, _sync
-    sync.refresh_if_changed()
-    return built
+def runtime() -> ActionRuntime:
+    """This process's runtime, created on first use from the settings (the action server's entry point)."""
+    global _runtime
+    with _runtime_lock:
+        if _runtime is None:
+            _runtime = ActionRuntime(get_settings())
+        return _runtime
 
 
-def dedup_embedder() -> Embedder | None:
-    """The retriever's embedder, shared to compare a new escalation with the waiting ones of its commune;
-    None when the retriever cannot be built (the escalation is then stored without deduplication)."""
-    try:
-        return answerer().retriever.embedder
-    except Exception:
-        logger.exception("no embedder for escalation deduplication")
-        return None
-
-
-@lru_cache(maxsize=1)
-def communes() -> list[Commune]:
-    """The configured communes, read once per process."""
-    return load_communes()
+def use_runtime(replacement: ActionRuntime | None) -> None:
+    """Serve the actions from `replacement` (a test's database and settings); None goes back to the default."""
+    global _runtime
+    with _runtime_lock:
+        _runtime = replacement
 
 
 def warm_up_in_worker() -> None:
     """Start building the retriever in the background when this is the serving worker process."""
     if os.environ.get("SANIC_WORKER_NAME"):
-        threading.Thread(target=answerer, name="retriever-warm-up", daemon=True).start()
+        threading.Thread(target=lambda: runtime().answerer(), name="retriever-warm-up", daemon=True).start()

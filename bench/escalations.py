@@ -1,4 +1,4 @@
-"""Escalations created per second on SQLite and PostgreSQL (issue 7).
+"""Escalations (questions passed to a commune's team) created per second on SQLite and PostgreSQL.
 
     .venv/bin/python -m bench.escalations [--count 300] [--threads 4] [--postgres-url URL]
 

@@ -1,4 +1,4 @@
-"""FAQ-gap clustering (issue 8): clusters found on a seeded question log, and how long the gaps page takes.
+"""FAQ-gap clustering: clusters found on a seeded question log, and how long the dashboard's gaps page takes.
 
     .venv/bin/python -m bench.gaps [--seeded 320] [--logged 10000]
 
@@ -33,13 +33,13 @@ from sqlalchemy import insert
 
 from bot.accounts.users import create_user
 from bot.db import make_engine, migrate
-from bot.escalations.communes import load_province
 from bot.gaps.cluster import dense_form
-from bot.gaps.service import GapService
+from bot.gaps.reporter import GapReporter
+from bot.gateway import create_app
 from bot.models import QuestionLog, utcnow
+from bot.province import load_province
 from bot.settings import PROJECT_ROOT, Settings
 from bot.text import strip_diacritics
-from bot.web.app import create_app
 from tests.dashboard.gap_questions import GAP_GROUPS, SINGLE_QUESTIONS
 
 DATA = PROJECT_ROOT / "bench" / "data"
@@ -106,7 +106,7 @@ def clusters_on_seeded_log(work: Path, count: int) -> None:
     engine = make_engine(settings.database_url)
     migrate(engine)
     seed(engine, answered, [text for _, text in labelled])
-    service = GapService(settings, engine, cache_path=work / "seeded-embeddings.sqlite")
+    service = GapReporter(settings, engine, cache_path=work / "seeded-embeddings.sqlite")
     started = time.perf_counter()
     report = service.report(utcnow() - timedelta(days=30))
     elapsed = time.perf_counter() - started
@@ -138,9 +138,9 @@ def page_time(work: Path, logged: int, repeats: int = 3) -> None:
     engine = make_engine(settings.database_url)
     migrate(engine)
     seed(engine, answered, abstained)
-    create_user(engine, load_province(), "bench", PASSWORD, "ict_admin")
+    create_user(engine, load_province(settings.communes_file), "bench", PASSWORD, "ict_admin")
     app = create_app(settings)
-    app.state.dashboard.gaps = GapService(settings, app.state.dashboard.engine, app.state.dashboard.knowledge,
+    app.state.dashboard.gaps = GapReporter(settings, app.state.dashboard.engine, app.state.dashboard.knowledge,
                                           cache_path=work / "large-embeddings.sqlite")
     with TestClient(app) as client:
         page = client.get("/dashboard/login").text

@@ -10,11 +10,11 @@ from statistics import median
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from bot.escalations.communes import Province
 from bot.escalations.states import OPEN
 from bot.knowledge.schema import PROGRAMME_TOPICS, KnowledgeEntry
 from bot.localtime import local_day
 from bot.models import Escalation, Feedback, QuestionLog
+from bot.province import Province
 
 OTHER_TOPIC = "other"
 DECISIONS = {"answer": "Trả lời được", "clarify": "Hỏi lại để làm rõ", "abstain": "Chưa trả lời được"}

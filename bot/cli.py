@@ -1,4 +1,4 @@
-"""The `trolyso` command line."""
+"""The `trolyso` command line: settings are read once here and passed to every command."""
 
 from __future__ import annotations
 
@@ -11,28 +11,28 @@ from bot.evaluation.cli import add_evaluation_commands
 from bot.gaps.cli import add_gaps_commands
 from bot.knowledge.cli import add_kb_commands
 from bot.retrieval.cli import add_retrieval_commands
-from bot.settings import get_settings
+from bot.settings import Settings, get_settings
 
 
-def cmd_run(_args: argparse.Namespace) -> int:
+def cmd_run(_args: argparse.Namespace, settings: Settings) -> int:
     """Start Rasa, the action server and the gateway under the supervisor."""
     from bot.run import run
 
-    return run(get_settings())
+    return run(settings)
 
 
-def cmd_telegram(_args: argparse.Namespace) -> int:
+def cmd_telegram(_args: argparse.Namespace, settings: Settings) -> int:
     """Run the Telegram channel alone (`trolyso run` starts it when TELEGRAM_BOT_TOKEN is set)."""
     from bot.channels.telegram.app import main
 
-    return main(get_settings())
+    return main(settings)
 
 
-def cmd_train(_args: argparse.Namespace) -> int:
+def cmd_train(_args: argparse.Namespace, settings: Settings) -> int:
     """Train the Rasa model unless one for the current inputs exists."""
     from bot.rasa_model import ensure_trained
 
-    path, trained = ensure_trained()
+    path, trained = ensure_trained(settings.knowledge_dir)
     print(f"✓ {'trained' if trained else 'reusing'} Rasa model {path.relative_to(path.parents[1])}")
     return 0
 
@@ -57,8 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `trolyso` console script."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s")
-    return args.func(args)
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    status: int = args.func(args, settings)
+    return status
 
 
 if __name__ == "__main__":

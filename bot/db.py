@@ -1,4 +1,4 @@
-"""Database engine and session factory shared by every part of the project."""
+"""Database engines shared by every part of the project, and the errors meaning the database is unreachable."""
 
 from __future__ import annotations
 
@@ -7,17 +7,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.orm import sessionmaker
-
-from bot.settings import get_settings
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATION_LOCK_KEY = 7_410_207
 """PostgreSQL advisory lock key taken while migrating, so that processes starting together take turns."""
+
+DATABASE_UNREACHABLE_ERRORS = (OperationalError, InterfaceError, PoolTimeoutError)
+"""Exceptions meaning the database cannot be reached right now (down, refusing connections, pool exhausted)."""
 
 
 def make_engine(url: str) -> Engine:
@@ -27,7 +30,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 15})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -38,14 +41,20 @@ def make_engine(url: str) -> Engine:
 
 
 @lru_cache(maxsize=4)
-def get_engine(url: str | None = None) -> Engine:
-    """The process-wide engine for `url` (default: the configured database)."""
-    return make_engine(url or get_settings().database_url)
+def get_engine(url: str) -> Engine:
+    """The process-wide engine for `url` (one connection pool per database and process)."""
+    return make_engine(url)
 
 
-def session_factory(url: str | None = None) -> sessionmaker:
-    """A session factory bound to the configured database."""
-    return sessionmaker(get_engine(url), expire_on_commit=False)
+def rows_affected(result: Result[Any]) -> int:
+    """The number of rows an UPDATE or DELETE changed (what conditional transitions count on).
+
+    `Session.execute` returns a `CursorResult` for such statements, typed only as `Result`; anything else is a
+    programming error, hence the TypeError.
+    """
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"{type(result).__name__} has no row count: execute an UPDATE or DELETE")
+    return int(result.rowcount)
 
 
 def database_is_ready(engine: Engine) -> bool:

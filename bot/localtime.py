@@ -1,21 +1,28 @@
-"""Times as people in Vietnam read them (Asia/Ho_Chi_Minh, UTC+7, no daylight saving)."""
+"""Times as people in Vietnam read them (Asia/Ho_Chi_Minh, UTC+7, no daylight saving): the one time zone of
+everything shown to citizens, teams and the ICT department."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def local(moment: datetime) -> datetime:
-    """`moment` in Vietnam time."""
-    return moment.astimezone(VIETNAM)
+    """`moment` in Vietnam time (a naive `moment` is taken as UTC, as the database stores it)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(VIETNAM)
 
 
 def local_day(moment: datetime) -> date:
     """The calendar day of `moment` in Vietnam."""
     return local(moment).date()
+
+
+def format_day(moment: datetime) -> str:
+    """"21/11/2026": the day of `moment` in Vietnam."""
+    return local(moment).strftime("%d/%m/%Y")
 
 
 def format_time(moment: datetime | None) -> str:

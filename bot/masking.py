@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.escalations.phone import mask_phone
+from bot.phone import mask_phone
 
 _PHONE_LIKE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d .\-()]{6,17}\d(?!\w)")
 """Runs of 8 or more digits with the separators people type (phone numbers, national id numbers)."""

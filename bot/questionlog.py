@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Engine, delete
-from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from bot.db import get_engine
-from bot.escalations.web_inbox import purge_web_messages
-from bot.models import Feedback, QuestionLog, utcnow
+from bot.db import DATABASE_UNREACHABLE_ERRORS, rows_affected
+from bot.limits import STORED_QUESTION_CHARS
+from bot.models import Feedback, QuestionLog
 from bot.pseudonym import pseudonym
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-MAX_TEXT_CHARS = 2000
 
 
 def record_question(
@@ -27,21 +25,20 @@ def record_question(
     decision: str,
     entry_id: str | None,
     confidence: float,
-    scores: dict,
+    scores: dict[str, Any],
     context_used: bool,
     *,
-    engine: Engine | None = None,
-    settings: Settings | None = None,
+    engine: Engine,
+    settings: Settings,
 ) -> int | None:
     """Log one question (the sender kept only as a keyed pseudonym); return its id.
 
     Returns None, after a warning, when the database is unreachable: logging must never break a reply.
     """
-    settings = settings or get_settings()
     row = QuestionLog(
         channel=channel,
         sender=pseudonym(channel, sender_id, settings),
-        text=text[:MAX_TEXT_CHARS],
+        text=text[:STORED_QUESTION_CHARS],
         decision=decision,
         entry_id=entry_id,
         confidence=float(confidence),
@@ -49,11 +46,11 @@ def record_question(
         context_used=context_used,
     )
     try:
-        with Session(engine or get_engine(settings.database_url)) as session:
+        with Session(engine) as session:
             session.add(row)
             session.commit()
             return row.id
-    except (OperationalError, InterfaceError):
+    except DATABASE_UNREACHABLE_ERRORS:
         log.warning("database unreachable: a question was not logged")
         return None
 
@@ -66,8 +63,8 @@ def record_feedback(
     sender_id: str,
     *,
     ticket_code: str | None = None,
-    engine: Engine | None = None,
-    settings: Settings | None = None,
+    engine: Engine,
+    settings: Settings,
 ) -> None:
     """Store a 👍/👎 on an answer of the assistant (`question_id`, `entry_id`) or of a team (`ticket_code`).
 
@@ -75,7 +72,6 @@ def record_feedback(
     """
     if rating not in ("good", "bad"):
         raise ValueError(f"rating must be 'good' or 'bad', not {rating!r}")
-    settings = settings or get_settings()
     row = Feedback(
         question_id=question_id,
         entry_id=entry_id,
@@ -85,26 +81,18 @@ def record_feedback(
         sender=pseudonym(channel, sender_id, settings),
     )
     try:
-        with Session(engine or get_engine(settings.database_url)) as session:
+        with Session(engine) as session:
             session.add(row)
             session.commit()
-    except (OperationalError, InterfaceError):
+    except DATABASE_UNREACHABLE_ERRORS:
         log.warning("database unreachable: a feedback was not stored")
 
 
-def purge_expired(
-    now: datetime | None = None, *, engine: Engine | None = None, settings: Settings | None = None
-) -> int:
-    """Delete questions, feedback and waiting web messages older than `QUESTION_LOG_RETENTION_DAYS`.
-
-    Returns the number of rows deleted.
-    """
-    settings = settings or get_settings()
-    engine = engine or get_engine(settings.database_url)
-    now = now or utcnow()
-    cutoff = now - timedelta(days=settings.question_log_retention_days)
+def purge_expired(engine: Engine, retention_days: int, now: datetime) -> int:
+    """Delete questions and feedback older than `retention_days` before `now`; return the rows deleted."""
+    cutoff = now - timedelta(days=retention_days)
     with Session(engine) as session:
-        deleted = session.execute(delete(Feedback).where(Feedback.created_at < cutoff)).rowcount or 0
-        deleted += session.execute(delete(QuestionLog).where(QuestionLog.created_at < cutoff)).rowcount or 0
+        deleted = rows_affected(session.execute(delete(Feedback).where(Feedback.created_at < cutoff)))
+        deleted += rows_affected(session.execute(delete(QuestionLog).where(QuestionLog.created_at < cutoff)))
         session.commit()
-    return int(deleted) + purge_web_messages(settings.question_log_retention_days, now, engine=engine)
+    return deleted

@@ -2,53 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+from bot.messages import Message
 
 
 class RasaUnavailable(RuntimeError):
     """Rasa could not be reached or answered with an error."""
 
 
-@dataclass(frozen=True)
-class Button:
-    """A quick-reply button: what the citizen sees and what is sent back when pressed."""
-
-    title: str
-    payload: str
-
-
-@dataclass(frozen=True)
-class BotMessage:
-    """One message of the assistant, channel independent."""
-
-    text: str
-    buttons: list[Button] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Serialise for the HTTP API."""
-        return {"text": self.text, "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons]}
-
-
-def parse_rest_messages(raw: Any) -> list[BotMessage]:
-    """Turn Rasa REST-channel output into `BotMessage`s, ignoring what is not text or buttons."""
-    messages: list[BotMessage] = []
+def parse_rest_messages(raw: Any) -> list[Message]:
+    """Turn Rasa REST-channel output into `Message`s, ignoring what is not text or buttons."""
     if not isinstance(raw, list):
         raise RasaUnavailable("unexpected answer from Rasa")
-    for item in raw:
-        if not isinstance(item, dict):
-            continue
-        text = item.get("text") or ""
-        buttons = [
-            Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
-            for b in item.get("buttons") or []
-            if isinstance(b, dict)
-        ]
-        if text or buttons:
-            messages.append(BotMessage(text=str(text), buttons=buttons))
-    return messages
+    messages = [Message.from_dict(item) for item in raw if isinstance(item, dict)]
+    return [message for message in messages if message.text or message.buttons]
 
 
 class RasaClient:
@@ -57,7 +27,7 @@ class RasaClient:
     def __init__(self, base_url: str, timeout: float = 30.0) -> None:
         self._client = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout)
 
-    async def send(self, sender_id: str, text: str) -> list[BotMessage]:
+    async def send(self, sender_id: str, text: str) -> list[Message]:
         """Send one citizen message and return the assistant's replies."""
         try:
             response = await self._client.post(

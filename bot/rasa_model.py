@@ -2,7 +2,7 @@
 
 A model is named after the hash of its inputs (`config.yml`, `domain.yml`, every file under
 `data/`, the custom components in `nlu_components/`, and the `ask_question` examples generated
-from `knowledge/`), so an unchanged project reuses the model it already has.
+from the knowledge base in `KNOWLEDGE_DIR`), so an unchanged project reuses the model it already has.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from bot.conversation.nlu_examples import hand_written_examples, question_examples, render_nlu
+from bot.knowledge.nlu_examples import hand_written_examples, question_examples, render_nlu
 from bot.knowledge.store import load_knowledge
 from bot.settings import PROJECT_ROOT
 
@@ -29,39 +29,39 @@ def training_inputs(root: Path = PROJECT_ROOT) -> list[Path]:
     return [root / "config.yml", root / "domain.yml", *data_files, *components]
 
 
-def generated_nlu(root: Path = PROJECT_ROOT) -> str:
-    """The text of the `ask_question` NLU file generated from the knowledge base."""
-    loaded = load_knowledge(root / "knowledge")
+def generated_nlu(knowledge_dir: Path, root: Path = PROJECT_ROOT) -> str:
+    """The text of the `ask_question` NLU file generated from the knowledge base in `knowledge_dir`."""
+    loaded = load_knowledge(knowledge_dir)
     if loaded.errors:
         raise RuntimeError(f"the knowledge base has errors (run `trolyso kb validate`): {loaded.errors[0]}")
     taken = hand_written_examples(root / "data", skip=root / GENERATED_DIR)
     return render_nlu(question_examples([located.entry for located in loaded.entries], taken))
 
 
-def write_generated_nlu(root: Path = PROJECT_ROOT, text: str | None = None) -> Path:
+def write_generated_nlu(knowledge_dir: Path, root: Path = PROJECT_ROOT, text: str | None = None) -> Path:
     """Write the generated NLU file (only when its content changed) and return its path."""
     path = root / GENERATED_NLU
-    text = generated_nlu(root) if text is None else text
+    text = generated_nlu(knowledge_dir, root) if text is None else text
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return path
 
 
-def training_hash(root: Path = PROJECT_ROOT, generated: str | None = None) -> str:
+def training_hash(knowledge_dir: Path, root: Path = PROJECT_ROOT, generated: str | None = None) -> str:
     """A short hash of the training inputs' paths and contents, the generated examples included."""
     digest = hashlib.sha256()
     for path in training_inputs(root):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     digest.update(str(GENERATED_NLU).encode())
-    digest.update((generated_nlu(root) if generated is None else generated).encode())
+    digest.update((generated_nlu(knowledge_dir, root) if generated is None else generated).encode())
     return digest.hexdigest()[:12]
 
 
-def model_path(root: Path = PROJECT_ROOT, generated: str | None = None) -> Path:
+def model_path(knowledge_dir: Path, root: Path = PROJECT_ROOT, generated: str | None = None) -> Path:
     """Where the model for the current inputs is (or will be) stored."""
-    return root / "models" / f"trolyso-{training_hash(root, generated)}.tar.gz"
+    return root / "models" / f"trolyso-{training_hash(knowledge_dir, root, generated)}.tar.gz"
 
 
 def rasa_executable(root: Path = PROJECT_ROOT) -> Path:
@@ -74,12 +74,12 @@ def rasa_env() -> dict[str, str]:
     return {**os.environ, **RASA_ENV}
 
 
-def ensure_trained(root: Path = PROJECT_ROOT) -> tuple[Path, bool]:
-    """Write the generated examples, then train unless a model for the current inputs exists;
-    return `(path, trained_now)`."""
-    generated = generated_nlu(root)
-    write_generated_nlu(root, generated)
-    target = model_path(root, generated)
+def ensure_trained(knowledge_dir: Path, root: Path = PROJECT_ROOT) -> tuple[Path, bool]:
+    """Write the examples generated from `knowledge_dir`, then train unless a model for the current inputs
+    exists; return `(path, trained_now)`."""
+    generated = generated_nlu(knowledge_dir, root)
+    write_generated_nlu(knowledge_dir, root, generated)
+    target = model_path(knowledge_dir, root, generated)
     if target.exists():
         return target, False
     rasa = rasa_executable(root)

@@ -15,7 +15,7 @@ def resolve_model(settings: Settings) -> Path:
     """The model file to serve: the configured file, else the one trained for the current inputs."""
     if settings.rasa_model is not None:
         return settings.rasa_model
-    return model_path(PROJECT_ROOT)
+    return model_path(settings.knowledge_dir, PROJECT_ROOT)
 
 
 def child_specs(settings: Settings) -> list[ChildSpec]:
@@ -44,7 +44,7 @@ def child_specs(settings: Settings) -> list[ChildSpec]:
         ),
         ChildSpec(
             name="gateway",
-            argv=[sys.executable, "-m", "uvicorn", "bot.web.app:create_app", "--factory",
+            argv=[sys.executable, "-m", "uvicorn", "bot.gateway:gateway", "--factory",
                   "--host", settings.gateway_host, "--port", str(settings.gateway_port),
                   "--log-level", settings.log_level.lower()],
             health_url=f"http://{settings.gateway_host}:{settings.gateway_port}/openapi.json",

@@ -56,8 +56,13 @@ async def process_exit(pid: int) -> None:
         pidfd = os.pidfd_open(pid)
     except ProcessLookupError:
         return
-    exited = loop.create_future()
-    loop.add_reader(pidfd, lambda: exited.done() or exited.set_result(None))
+    exited: asyncio.Future[None] = loop.create_future()
+
+    def mark_exited() -> None:
+        if not exited.done():
+            exited.set_result(None)
+
+    loop.add_reader(pidfd, mark_exited)
     try:
         await exited
     finally:
@@ -98,8 +103,8 @@ class Child:
         """PID of the running process, if any."""
         return self.process.pid if self.process and self.process.returncode is None else None
 
-    async def start(self) -> None:
-        """Start the process in its own session, with its output piped to the log."""
+    async def start(self) -> asyncio.subprocess.Process:
+        """Start the process in its own session, with its output piped to the log; return it."""
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.spec.env}
         self.process = await asyncio.create_subprocess_exec(
             *self.spec.argv,
@@ -112,6 +117,7 @@ class Child:
             preexec_fn=_die_with_parent,
         )
         self._pump = asyncio.create_task(self._pump_output(self.process))
+        return self.process
 
     async def _pump_output(self, process: asyncio.subprocess.Process) -> None:
         assert process.stdout is not None
@@ -157,11 +163,9 @@ class Supervisor:
 
     async def start_all(self) -> list[str]:
         """Start every child, then wait for all health checks at once; return the names not healthy."""
-        for child in self.children:
-            await child.start()
-        healthy = await asyncio.gather(
-            *(wait_healthy(c.spec.health_url, c.process, c.spec.start_timeout) for c in self.children)
-        )
+        processes = [await child.start() for child in self.children]
+        healthy = await asyncio.gather(*(wait_healthy(c.spec.health_url, process, c.spec.start_timeout)
+                                         for c, process in zip(self.children, processes, strict=True)))
         return [c.spec.name for c, ok in zip(self.children, healthy, strict=True) if not ok]
 
     async def _watch(self, child: Child) -> None:

@@ -1,8 +1,9 @@
-"""Shared fixtures."""
+"""Shared fixtures, and the markers `make test-unit` leaves out (`servers`, `slow`, besides `integration`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -10,6 +11,24 @@ from sqlalchemy import Engine
 from bot.db import make_engine, migrate
 from bot.settings import Settings
 from tests.processes import RunningAssistant
+
+TESTS = Path(__file__).resolve().parent
+SERVER_FIXTURES = frozenset({"postgres_server", "fake_telegram", "live"})
+"""Fixtures that start a local server: PostgreSQL, the fake Bot API, the gateway served by uvicorn."""
+SLOW_PATHS = ("retrieval/", "actions/", "dashboard/", "bench/", "conversation/test_answering.py",
+              "conversation/test_followup.py")
+"""Tests that load the embedding model, or sign in with argon2-hashed passwords, one test after the other."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that need a local server (`servers`) and the slow ones (`slow`)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("db_url") == "postgresql"
+        if on_postgres or SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.servers)
+        if item.path.resolve().relative_to(TESTS).as_posix().startswith(SLOW_PATHS):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,10 @@ import time
 from pathlib import Path
 
 import httpx
+from sqlalchemy import Engine
+
+from bot.db import get_engine
+from bot.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,6 +107,11 @@ class RunningAssistant:
             time.sleep(0.5)
         self.stop()
         raise RuntimeError("trolyso run did not become ready:\n" + "\n".join(self.output[-60:]))
+
+    @staticmethod
+    def database() -> Engine:
+        """The database the running assistant uses (its settings come from the same environment)."""
+        return get_engine(Settings().database_url)
 
     def _collect(self) -> None:
         assert self.process and self.process.stdout

@@ -15,12 +15,14 @@ from sqlalchemy import Engine
 
 from bot.accounts.users import ROLES, TEAM_MEMBER, AccountError, create_user, disable_user, list_users, set_password
 from bot.db import get_engine, migrate
-from bot.escalations.communes import load_province
-from bot.settings import get_settings
+from bot.province import load_province
+from bot.settings import Settings
+
+Command = Callable[[argparse.Namespace, Settings], int]
 
 
-def _engine() -> Engine:
-    engine = get_engine(get_settings().database_url)
+def _engine(settings: Settings) -> Engine:
+    engine = get_engine(settings.database_url)
     migrate(engine)
     return engine
 
@@ -35,20 +37,20 @@ def read_password(from_stdin: bool) -> str:
     return first
 
 
-def cmd_add(args: argparse.Namespace) -> int:
+def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     """Create a user."""
-    province = load_province(get_settings().communes_file)
+    province = load_province(settings.communes_file)
     password = read_password(args.password_stdin)
-    user = create_user(_engine(), province, args.username, password, args.role, display_name=args.name,
+    user = create_user(_engine(settings), province, args.username, password, args.role, display_name=args.name,
                        commune_code=args.commune, team_username=args.team_username)
     where = f" ({user.commune_code}, tổ: {user.team_username})" if user.role == TEAM_MEMBER else ""
     print(f"✓ đã tạo tài khoản {user.username}: {user.role}{where}")
     return 0
 
 
-def cmd_list(_args: argparse.Namespace) -> int:
+def cmd_list(_args: argparse.Namespace, settings: Settings) -> int:
     """Print every user."""
-    users = list_users(_engine())
+    users = list_users(_engine(settings))
     if not users:
         print("Chưa có tài khoản nào. Tạo quản trị viên đầu tiên: trolyso user add <tên> --role ict_admin")
         return 0
@@ -60,26 +62,26 @@ def cmd_list(_args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_disable(args: argparse.Namespace) -> int:
+def cmd_disable(args: argparse.Namespace, settings: Settings) -> int:
     """Disable a user and end their sessions."""
-    disable_user(_engine(), args.username)
+    disable_user(_engine(settings), args.username)
     print(f"✓ đã khoá tài khoản {args.username}; các phiên đăng nhập của tài khoản này đã kết thúc")
     return 0
 
 
-def cmd_passwd(args: argparse.Namespace) -> int:
+def cmd_passwd(args: argparse.Namespace, settings: Settings) -> int:
     """Set a user's password (re-enabling the account)."""
-    set_password(_engine(), args.username, read_password(args.password_stdin))
+    set_password(_engine(settings), args.username, read_password(args.password_stdin))
     print(f"✓ đã đặt mật khẩu mới cho {args.username}")
     return 0
 
 
-def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+def _guarded(func: Command) -> Command:
     """`func` printing an AccountError as a one-line reason with exit code 1."""
 
-    def run(args: argparse.Namespace) -> int:
+    def run(args: argparse.Namespace, settings: Settings) -> int:
         try:
-            return func(args)
+            return func(args, settings)
         except AccountError as error:
             print(f"✗ {error}", file=sys.stderr)
             return 1
@@ -87,7 +89,7 @@ def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Na
     return run
 
 
-def add_user_commands(commands: argparse._SubParsersAction) -> None:
+def add_user_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `user add|list|disable|passwd` on the main parser."""
     user = commands.add_parser("user", help="dashboard accounts").add_subparsers(dest="user_command", required=True)
     add = user.add_parser("add", help="create a dashboard account")

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.accounts.users import UserInfo, normalize_username, password_matches
+from bot.limits import USERNAME_CHARS
 from bot.models import LoginAttempt, User
 from bot.settings import Settings
 
-MAX_USERNAME_CHARS = 64
 KEEP_ATTEMPTS = timedelta(days=1)
 """Attempts older than this (and than the lockout window) are deleted at each successful sign-in."""
 
@@ -37,7 +37,7 @@ class LoginResult:
         return self.user is not None
 
 
-def _failures_since(session: Session, column: object, value: str, since: datetime,
+def _failures_since(session: Session, column: InstrumentedAttribute[str], value: str, since: datetime,
                     reset_by_success: bool) -> tuple[int, datetime | None]:
     """(failures, newest failure) for `column == value` after `since` (and after the last success, if asked)."""
     last_success = session.scalar(select(func.max(LoginAttempt.created_at)).where(
@@ -64,7 +64,7 @@ def locked_until(session: Session, settings: Settings, username: str, client_ip:
 def sign_in(engine: Engine, settings: Settings, username: str, password: str, client_ip: str,
             now: datetime) -> LoginResult:
     """Check a username and password, unless locked out; every checked attempt is recorded."""
-    username = normalize_username(username)[:MAX_USERNAME_CHARS]
+    username = normalize_username(username)[:USERNAME_CHARS]
     client_ip = client_ip[:64]
     with Session(engine) as session:
         until = locked_until(session, settings, username, client_ip, now)

@@ -11,14 +11,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from bot.escalations.communes import Province
+from bot.db import rows_affected
+from bot.limits import PASSWORD_MIN_CHARS
 from bot.models import AuditLog, User
+from bot.province import Province
 
 ICT_ADMIN, TEAM_MEMBER, VIEWER = "ict_admin", "team_member", "viewer"
 ROLES = (ICT_ADMIN, TEAM_MEMBER, VIEWER)
 ROLE_LABELS = {ICT_ADMIN: "Cán bộ Sở, quản trị", TEAM_MEMBER: "Thành viên Tổ công nghệ số", VIEWER: "Người xem"}
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.\-]{1,63}$")
-MIN_PASSWORD_CHARS = 10
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("a password nobody has")
@@ -52,8 +53,8 @@ class UserInfo:
 
 def hash_password(password: str) -> str:
     """The argon2id hash of `password`; AccountError when it is too short."""
-    if len(password) < MIN_PASSWORD_CHARS:
-        raise AccountError(f"Mật khẩu cần ít nhất {MIN_PASSWORD_CHARS} ký tự.")
+    if len(password) < PASSWORD_MIN_CHARS:
+        raise AccountError(f"Mật khẩu cần ít nhất {PASSWORD_MIN_CHARS} ký tự.")
     return _hasher.hash(password)
 
 
@@ -124,8 +125,8 @@ def get_user(engine: Engine, user_id: int) -> UserInfo | None:
 def _change(engine: Engine, username: str, actor: str, action: str, **values: object) -> None:
     username = normalize_username(username)
     with Session(engine) as session:
-        changed = session.execute(update(User).where(User.username == username).values(
-            session_version=User.session_version + 1, **values)).rowcount
+        changed = rows_affected(session.execute(update(User).where(User.username == username).values(
+            session_version=User.session_version + 1, **values)))
         if not changed:
             raise AccountError(f"Không có tài khoản '{username}'.")
         _audit(session, actor, action, username)

@@ -10,7 +10,6 @@ from typing import Any
 from bot.conversation.dialogue import chosen_option
 from bot.conversation.followup import PreviousQuestion
 from bot.conversation.input_check import classify_input
-from bot.conversation.messages import Message
 from bot.conversation.reading import Reading, read_message
 from bot.conversation.replies import (
     abstain_message,
@@ -24,6 +23,7 @@ from bot.conversation.replies import (
 )
 from bot.conversation.topics import MenuTopic, menu_message, topic_message, topic_questions
 from bot.knowledge.schema import KnowledgeEntry
+from bot.messages import Message
 from bot.retrieval.normalize import load_abbreviations
 from bot.retrieval.retriever import Retriever
 from bot.text import fold
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 OFFER_ESCALATION = "escalation"
 SCORED_CANDIDATES = 3
 
-QuestionRecorder = Callable[..., int]
+QuestionRecorder = Callable[..., int | None]
 """`bot.questionlog.record_question` or a function with its signature."""
 
 

@@ -1,4 +1,4 @@
-"""Reading the conversation: who is talking on which channel, what was said, which option was picked."""
+"""Reading the conversation: what was said, and which option was picked."""
 
 from __future__ import annotations
 
@@ -6,26 +6,15 @@ import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
+from bot.limits import ESCALATION_TRANSCRIPT_TURNS
 from bot.text import fold
 
-Channel = Literal["telegram", "web"]
 Speaker = Literal["citizen", "bot"]
-TRANSCRIPT_TURNS = 8
 
 _ORDINALS = {"mot": 1, "nhat": 1, "dau": 1, "dau tien": 1, "hai": 2, "nhi": 2, "ba": 3, "bon": 4, "tu": 4,
              "nam": 5}
 _CHOICE = re.compile(r"^(?:(?:chon|cho|lay|xem)\s+)?(?:(?:cau|so|cai|muc|y)\s+)?(?:thu\s+|so\s+)?"
                      r"(\d|mot|nhat|dau tien|dau|hai|nhi|ba|bon|tu|nam)(?:\s+(?:a|nhe|nha|di))?$")
-
-
-def parse_sender(sender_id: str) -> tuple[Channel, str]:
-    """`tg:<chat id>` → ("telegram", id); `web:<session>` and anything else → ("web", session)."""
-    prefix, _, rest = sender_id.partition(":")
-    if prefix == "tg" and rest:
-        return "telegram", rest
-    if prefix == "web" and rest:
-        return "web", rest
-    return "web", sender_id
 
 
 def prompted_since_user(events: Sequence[dict[str, Any]]) -> bool:
@@ -38,7 +27,8 @@ def prompted_since_user(events: Sequence[dict[str, Any]]) -> bool:
     return False
 
 
-def transcript(events: Sequence[dict[str, Any]], turns: int = TRANSCRIPT_TURNS) -> list[tuple[Speaker, str]]:
+def transcript(events: Sequence[dict[str, Any]],
+               turns: int = ESCALATION_TRANSCRIPT_TURNS) -> list[tuple[Speaker, str]]:
     """The last `turns` messages before the escalation form started, as (speaker, text)."""
     end = len(events)
     for index in range(len(events) - 1, -1, -1):

@@ -1,20 +1,36 @@
-"""The escalation form's questions and the checks of each answer (commune, phone, consent)."""
+"""The escalation form: its questions, the checks of each answer (commune, phone, consent), and what happens
+once it is filled in (the question is passed to the commune's team, or not), as an `Outcome` for the actions."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.conversation.messages import AFFIRM, CANCEL, DENY, SKIP_PHONE, Button, Message, commune_payload
-from bot.escalations.communes import Commune, match_commune
-from bot.escalations.phone import mask_phone, normalize_mobile
+from bot.conversation.answering import Outcome
+from bot.conversation.buttons import AFFIRM, CANCEL, DENY, SKIP_PHONE, commune_payload
+from bot.conversation.dialogue import Speaker
+from bot.escalations.intake import EscalationRequest
+from bot.limits import ESCALATION_QUESTION_CHARS
+from bot.messages import Button, Message
+from bot.phone import mask_phone, normalize_mobile
+from bot.province import Commune, match_commune
+from bot.sender_ids import Channel
 from bot.text import fold
+
+logger = logging.getLogger(__name__)
 
 PHONE_SKIPPED = "-"
 """Value of the `phone` slot when the citizen chose not to give a number."""
-MAX_QUESTION_CHARS = 1500
 MAX_COMMUNE_BUTTONS = 6
+FORM_SLOTS = ("escalation_question", "commune", "phone", "consent")
+RESET: dict[str, Any] = {**dict.fromkeys(FORM_SLOTS), "offer": None}
+"""The slots cleared once the form is done (sent, declined or cancelled)."""
+ANY_TEAM = "Tổ công nghệ số cộng đồng"
+
+Submit = Callable[[EscalationRequest], str]
+"""Stores an escalation and returns its ticket code (`bot.escalations.intake.submit_escalation`, bound)."""
 
 SKIP_WORDS = frozenset({"bo qua", "bo", "khong", "ko", "k", "khong co", "khong can", "thoi khong", "skip",
                         "khong muon", "khong de lai", "bo qua a", "khong a"})
@@ -52,7 +68,7 @@ def ask_phone_message() -> Message:
 
 def ask_consent_message(commune: Commune | None, phone: str | None, channel: str) -> Message:
     """Asks consent to share the question (and number) with the commune's team."""
-    team = commune.team.name if commune else "Tổ công nghệ số cộng đồng"
+    team = commune.team.name if commune else ANY_TEAM
     shared = "câu hỏi của bạn" + (f" và số điện thoại {mask_phone(phone)}" if phone else "")
     where = "Telegram" if channel == "telegram" else "khung trò chuyện này"
     return Message(f"{team} sẽ xem {shared} để trả lời bạn qua {where}. Bạn có đồng ý không?",
@@ -64,7 +80,7 @@ def check_question(value: Any) -> SlotCheck:
     text = " ".join(str(value or "").split())
     if not any(c.isalpha() for c in text):
         return SlotCheck(None, [Message("Bạn gõ câu hỏi bằng chữ giúp tôi nhé.")])
-    return SlotCheck(text[:MAX_QUESTION_CHARS])
+    return SlotCheck(text[:ESCALATION_QUESTION_CHARS])
 
 
 def check_commune(value: Any, communes: Sequence[Commune]) -> SlotCheck:
@@ -112,3 +128,56 @@ def check_consent(value: Any) -> SlotCheck:
 def phone_value(slot_value: Any) -> str | None:
     """The number to store: None when skipped or missing."""
     return None if slot_value in (None, PHONE_SKIPPED) else str(slot_value)
+
+
+@dataclass(frozen=True)
+class FilledForm:
+    """The escalation form as the conversation left it."""
+
+    channel: Channel
+    chat_id: str
+    question: str
+    commune: Commune | None
+    phone: str | None
+    """A mobile number, or None when skipped."""
+    consent: bool
+    topic: str | None
+    transcript: list[tuple[Speaker, str]]
+
+
+def create_escalation(form: FilledForm, submit: Submit) -> Outcome:
+    """Pass the question to the commune's team and give the citizen the ticket code; without consent nothing
+    is sent. A failure to store it is apologised for (the citizen may try again), never raised."""
+    if not form.consent:
+        return Outcome([Message("Vâng, tôi chưa gửi câu hỏi đi. Khi cần, bạn cứ nhắn \"gặp cán bộ\" nhé.")],
+                       dict(RESET))
+    request = EscalationRequest(
+        channel=form.channel, chat_id=form.chat_id, question=form.question, transcript=form.transcript,
+        commune_code=form.commune.code if form.commune else "", phone=form.phone, consent=True, topic=form.topic,
+    )
+    try:
+        code = submit(request)
+    except Exception:
+        logger.exception("could not create an escalation")
+        return Outcome([Message("Xin lỗi, tôi chưa gửi được câu hỏi do trục trặc kỹ thuật. "
+                                "Bạn vui lòng nhắn \"gặp cán bộ\" để thử lại sau ít phút nhé.")], dict(RESET))
+    team = form.commune.team.name if form.commune else ANY_TEAM
+    return Outcome([Message(
+        f"Tôi đã chuyển câu hỏi của bạn tới {team}. Mã phiếu của bạn là {code}. "
+        "Khi cán bộ trả lời, tôi sẽ nhắn lại cho bạn ngay tại đây. "
+        f"Muốn hỏi tình trạng, bạn nhắn \"phiếu {code} thế nào rồi\" nhé.")], {**RESET, "ticket_code": code})
+
+
+def decline_offer() -> Outcome:
+    """The citizen does not want the question passed on."""
+    return Outcome([Message("Vâng ạ. Bạn có thể hỏi lại theo cách khác, hoặc chọn chủ đề bằng cách nhắn "
+                            "\"menu\". Khi cần cán bộ giúp, bạn nhắn \"gặp cán bộ\" nhé.")], {"offer": None})
+
+
+def cancel(form_was_active: bool) -> Outcome:
+    """"Thôi" / "huỷ": the form stopped (nothing was sent), or whatever was pending."""
+    if form_was_active:
+        text = "Vâng, tôi đã huỷ và chưa gửi câu hỏi đi. Bạn cần hỏi gì khác cứ nhắn cho tôi nhé."
+    else:
+        text = "Vâng ạ. Bạn cần hỏi gì cứ nhắn cho tôi nhé."
+    return Outcome([Message(text)], dict(RESET))

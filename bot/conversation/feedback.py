@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Literal
 
 from bot.conversation.answering import OFFER_ESCALATION, Outcome
-from bot.conversation.messages import Message, escalation_offer_buttons
+from bot.conversation.buttons import escalation_offer_buttons
+from bot.messages import Message
 
 logger = logging.getLogger(__name__)
 

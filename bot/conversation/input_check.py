@@ -7,12 +7,11 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Literal
 
+from bot.limits import ANSWERABLE_QUESTION_CHARS
 from bot.text import fold, strip_diacritics
 
 InputKind = Literal["ok", "no_text", "too_long", "gibberish", "foreign"]
 
-MAX_QUESTION_CHARS = 600
-"""Longer messages are several questions or a pasted document: the citizen is asked to shorten them."""
 MIN_READABLE_SHARE = 0.5
 """Share of words that must look Vietnamese (or be known to the knowledge base) for a message to be read."""
 
@@ -50,7 +49,7 @@ def classify_input(text: str, known_words: Iterable[str] = ()) -> InputKind:
     letters = _letters(text)
     if not letters:
         return "no_text"
-    if len(text) > MAX_QUESTION_CHARS:
+    if len(text) > ANSWERABLE_QUESTION_CHARS:
         return "too_long"
     if sum(not _is_latin(c) for c in letters) > len(letters) / 2:
         return "foreign"

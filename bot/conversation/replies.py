@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.conversation.input_check import MAX_QUESTION_CHARS, InputKind
-from bot.conversation.messages import (
+from bot.conversation.buttons import (
     AFFIRM,
-    Button,
-    Message,
     entry_payload,
     escalation_offer_buttons,
     feedback_buttons,
     short_title,
 )
+from bot.conversation.input_check import InputKind
 from bot.conversation.procedures import portal_search_url
 from bot.conversation.topics import menu_buttons
 from bot.knowledge.schema import KnowledgeEntry
+from bot.limits import ANSWERABLE_QUESTION_CHARS
+from bot.messages import Button, Message
 
 MAX_RELATED = 3
 NONE_OF_THESE = "Không phải, nhờ Tổ hỗ trợ"
@@ -109,7 +109,7 @@ def unreadable_message(kind: InputKind) -> Message:
         text = ("Tôi chỉ đọc được chữ, chưa xem được hình, nhãn dán hay biểu tượng cảm xúc. "
                 "Bạn gõ câu hỏi bằng chữ giúp tôi nhé, có dấu hay không dấu đều được.")
     elif kind == "too_long":
-        text = (f"Tin nhắn của bạn khá dài (hơn {MAX_QUESTION_CHARS} ký tự) nên tôi sợ hiểu sai. "
+        text = (f"Tin nhắn của bạn khá dài (hơn {ANSWERABLE_QUESTION_CHARS} ký tự) nên tôi sợ hiểu sai. "
                 "Bạn viết ngắn gọn từng câu hỏi một giúp tôi nhé, ví dụ: \"cách cài VssID\". "
                 "Nếu cần, tôi cũng có thể chuyển nội dung này cho Tổ công nghệ số cộng đồng. Bạn có muốn chuyển không?")
         return Message(text, escalation_offer_buttons())

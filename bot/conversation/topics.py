@@ -1,11 +1,16 @@
-"""The topic menu: the four programmes and digital skills, as buttons and as words citizens type."""
+"""The topic menu: the four programmes and digital skills, as buttons and as words citizens type.
+
+The one menu of the assistant: Rasa's menu message and the Telegram channel's /start keyboard are both built
+from `MENU`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.conversation.messages import Button, Message, entry_payload, short_title, topic_payload
+from bot.conversation.buttons import entry_payload, short_title, topic_payload
 from bot.knowledge.schema import TOPIC_FILES, KnowledgeEntry
+from bot.messages import Button, Message
 from bot.text import fold
 
 

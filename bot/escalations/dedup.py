@@ -14,9 +14,9 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.escalations.communes import Commune, folded_names
 from bot.escalations.states import WAITING
 from bot.models import Escalation
+from bot.province import Commune, folded_names
 from bot.retrieval.embedders import Embedder
 from bot.retrieval.normalize import normalize
 from bot.settings import Settings

@@ -5,43 +5,38 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 from sqlalchemy import Engine, make_url, or_, select
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session
 
-from bot.db import get_engine
-from bot.escalations.communes import load_province
+from bot.db import DATABASE_UNREACHABLE_ERRORS
 from bot.escalations.dedup import DedupRule, dedup_rule, question_vector
 from bot.escalations.outbox import Outbox
-from bot.escalations.phone import normalize_mobile
+from bot.escalations.persist import PendingEscalation, store_escalation
 from bot.escalations.states import OPEN
-from bot.escalations.store import PendingEscalation, store_escalation
-from bot.escalations.tickets import find_ticket_code, new_ticket_code
+from bot.escalations.ticket_codes import find_ticket_code, new_ticket_code
+from bot.limits import ESCALATION_TRANSCRIPT_TURNS, STORED_QUESTION_CHARS
 from bot.models import Escalation, utcnow
+from bot.phone import normalize_mobile
+from bot.province import load_province
 from bot.retrieval.embedders import Embedder
-from bot.settings import Settings, get_settings
+from bot.sender_ids import Channel, is_channel
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-
-DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeoutError)
-"""Errors meaning the database cannot be reached right now (the outbox takes over)."""
-MAX_QUESTION_CHARS = 2000
-MAX_TRANSCRIPT_TURNS = 10
 
 
 @dataclass(frozen=True)
 class EscalationRequest:
     """What the conversation collected before passing a question to the commune's team."""
 
-    channel: Literal["telegram", "web"]
+    channel: Channel
     chat_id: str
     question: str
-    transcript: list[tuple[str, str]]
+    transcript: Sequence[tuple[str, str]]
     """(speaker "citizen" | "bot", text), the last few turns."""
     commune_code: str
     phone: str | None
@@ -65,18 +60,18 @@ class EscalationStatusView:
 
 def _validated(request: EscalationRequest, settings: Settings) -> tuple[str, list[list[str]], str | None]:
     """(question, transcript, phone) cleaned; ValueError with the reason when the request is unusable."""
-    if request.channel not in ("telegram", "web"):
+    if not is_channel(request.channel):
         raise ValueError(f"unknown channel {request.channel!r}")
     if not request.chat_id:
         raise ValueError("chat_id is empty")
-    question = request.question.strip()[:MAX_QUESTION_CHARS]
+    question = request.question.strip()[:STORED_QUESTION_CHARS]
     if not question:
         raise ValueError("the question is empty")
     if load_province(settings.communes_file).commune(request.commune_code) is None:
         raise ValueError(f"unknown commune code {request.commune_code!r}")
-    transcript = [[str(speaker), str(text)[:MAX_QUESTION_CHARS]] for speaker, text in request.transcript]
+    transcript = [[str(speaker), str(text)[:STORED_QUESTION_CHARS]] for speaker, text in request.transcript]
     phone = normalize_mobile(request.phone) if request.phone and request.consent else None
-    return question, transcript[-MAX_TRANSCRIPT_TURNS:], phone
+    return question, transcript[-ESCALATION_TRANSCRIPT_TURNS:], phone
 
 
 def outbox_for(settings: Settings) -> Outbox:
@@ -95,11 +90,7 @@ def _dedup_rule(settings: Settings) -> DedupRule:
 
 
 def submit_escalation(
-    request: EscalationRequest,
-    *,
-    engine: Engine | None = None,
-    embedder: Embedder | None = None,
-    settings: Settings | None = None,
+    request: EscalationRequest, *, engine: Engine, settings: Settings, embedder: Embedder | None = None
 ) -> str:
     """Store the escalation and return its ticket code ("TL-" + 5 characters).
 
@@ -108,7 +99,6 @@ def submit_escalation(
     With an `embedder`, a question close in meaning to a waiting one joins its cluster (`bot.escalations.dedup`).
     Raises ValueError for an unusable request (unknown commune, empty question, unknown channel).
     """
-    settings = settings or get_settings()
     question, transcript, phone = _validated(request, settings)
     pending = PendingEscalation(
         request_id=str(uuid.uuid4()),
@@ -126,27 +116,25 @@ def submit_escalation(
         embedding_model=embedder.name if embedder else None,
     )
     try:
-        return store_escalation(engine or get_engine(settings.database_url), pending, _dedup_rule(settings))
-    except DATABASE_DOWN:
+        return store_escalation(engine, pending, _dedup_rule(settings))
+    except DATABASE_UNREACHABLE_ERRORS:
         log.warning("database unreachable: escalation %s kept in the outbox", pending.ticket_code)
         outbox_for(settings).append(pending)
         return pending.ticket_code
 
 
-def replay_outbox(*, engine: Engine | None = None, settings: Settings | None = None) -> int:
+def replay_outbox(engine: Engine, settings: Settings) -> int:
     """Write the escalations kept in the outbox to the database; return how many were written.
 
     Safe to call at any time from any process: each record is written once (keyed on its request id),
     and a database still down just leaves the records for the next call.
     """
-    settings = settings or get_settings()
-    engine = engine or get_engine(settings.database_url)
     rule = _dedup_rule(settings)
     try:
         written = outbox_for(settings).replay(
             lambda pending: store_escalation(engine, pending, rule, from_outbox=True)
         )
-    except DATABASE_DOWN:
+    except DATABASE_UNREACHABLE_ERRORS:
         log.warning("database still unreachable: the outbox will be replayed later")
         return 0
     if written:
@@ -154,15 +142,12 @@ def replay_outbox(*, engine: Engine | None = None, settings: Settings | None = N
     return written
 
 
-def escalation_status(
-    ticket_code: str, *, engine: Engine | None = None, settings: Settings | None = None
-) -> EscalationStatusView | None:
+def escalation_status(ticket_code: str, *, engine: Engine, settings: Settings) -> EscalationStatusView | None:
     """The status of a ticket (the code may be typed loosely, e.g. "tl 7f3k2"); None when unknown.
 
     A ticket still in the outbox (database down) is reported as open. Database errors other than
     the outbox case propagate.
     """
-    settings = settings or get_settings()
     code = find_ticket_code(ticket_code)
     if code is None:
         return None
@@ -174,13 +159,13 @@ def escalation_status(
 
     outage: Exception | None = None
     try:
-        with Session(engine or get_engine(settings.database_url)) as session:
+        with Session(engine) as session:
             row = session.scalars(
                 select(Escalation)
                 .where(or_(Escalation.ticket_code == code, Escalation.replaced_code == code))
                 .order_by(Escalation.ticket_code != code)
             ).first()
-    except DATABASE_DOWN as error:
+    except DATABASE_UNREACHABLE_ERRORS as error:
         row, outage = None, error
     if row is not None:
         return EscalationStatusView(row.ticket_code, row.status, row.commune_code, commune_name(row.commune_code),

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.escalations.store import PendingEscalation
+from bot.escalations.persist import PendingEscalation
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,12 @@ import logging
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.escalations import messages
-from bot.escalations.notify import Delivery, Notifier
+from bot.db import rows_affected
+from bot.delivery import Delivery, Notifier
+from bot.escalations import texts
 from bot.escalations.states import WAITING
 from bot.escalations.workflow import Workflow
+from bot.messages import Message
 from bot.models import Escalation
 
 log = logging.getLogger(__name__)
@@ -29,8 +31,8 @@ def team_notice(workflow: Workflow, row: Escalation, joined: tuple[str, str] | N
         code, joined_commune = joined
         same_commune = joined_commune == row.commune_code
         joined_text = code if same_commune else f"{code} ({workflow.commune(joined_commune).name})"
-    text = messages.team_notice(row.ticket_code, commune.name, row.question, row.topic, row.phone_masked, joined_text)
-    return Delivery("telegram", str(commune.team.telegram_chat_id), text, messages.team_buttons(row.ticket_code),
+    text = texts.team_notice(row.ticket_code, commune.name, row.question, row.topic, row.phone_masked, joined_text)
+    return Delivery("telegram", str(commune.team.telegram_chat_id), Message(text, texts.team_buttons(row.ticket_code)),
                     row.ticket_code)
 
 
@@ -47,11 +49,11 @@ def dispatch_team_notices(workflow: Workflow, notifier: Notifier, limit: int = 5
         rows = session.scalars(select(Escalation).where(Escalation.team_notified_at.is_(None))
                                .order_by(Escalation.id).limit(limit)).all()
         for row in rows:
-            marked = session.execute(
+            marked = rows_affected(session.execute(
                 update(Escalation)
                 .where(Escalation.id == row.id, Escalation.team_notified_at.is_(None))
                 .values(team_notified_at=workflow.clock())
-            ).rowcount == 1
+            )) == 1
             session.commit()
             if not marked:
                 continue
@@ -62,7 +64,7 @@ def dispatch_team_notices(workflow: Workflow, notifier: Notifier, limit: int = 5
             if delivery is None:
                 continue
             try:
-                notifier.deliver(delivery.channel, delivery.chat_id, delivery.text, delivery.buttons)
+                notifier.deliver(delivery)
                 sent.append(delivery)
             except Exception as error:
                 log.warning("team notice for %s failed (%s); will retry", row.ticket_code, type(error).__name__)

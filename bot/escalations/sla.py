@@ -8,10 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.escalations import messages
-from bot.escalations.notify import Delivery, Notifier, deliver_all
+from bot.db import rows_affected
+from bot.delivery import Delivery, Notifier, deliver_all
+from bot.escalations import texts
 from bot.escalations.states import OPEN
 from bot.escalations.workflow import Workflow
+from bot.messages import Message
 from bot.models import Escalation
 
 REMINDED, OVERDUE = "reminded_at", "overdue_at"
@@ -41,8 +43,8 @@ def _mark_once(workflow: Workflow, column: str, older_than: datetime, now: datet
             Escalation.status == OPEN, Escalation.created_at < older_than, attribute.is_(None)).order_by(Escalation.id)
         ).all()
         for row in rows:
-            if session.execute(update(Escalation).where(Escalation.id == row.id, Escalation.status == OPEN,
-                                                        attribute.is_(None)).values({column: now})).rowcount == 1:
+            unmarked = (Escalation.id == row.id, Escalation.status == OPEN, attribute.is_(None))
+            if rows_affected(session.execute(update(Escalation).where(*unmarked).values({column: now}))) == 1:
                 marked.append(row)
         session.commit()
     return marked
@@ -62,18 +64,17 @@ def sla_check(workflow: Workflow, now: datetime | None = None) -> SlaReport:
     for row in reminded:
         commune = workflow.commune(row.commune_code)
         if commune.team.telegram_chat_id is not None:
-            reminders.append(Delivery("telegram", str(commune.team.telegram_chat_id),
-                                       messages.reminder(row.ticket_code, commune.name, remind_hours),
-                                       messages.team_buttons(row.ticket_code), row.ticket_code))
+            reminder = Message(texts.reminder(row.ticket_code, commune.name, remind_hours),
+                               texts.team_buttons(row.ticket_code))
+            reminders.append(Delivery("telegram", str(commune.team.telegram_chat_id), reminder, row.ticket_code))
     overdue_notices: list[Delivery] = []
     overdue = _mark_once(workflow, OVERDUE, now - timedelta(hours=overdue_hours), now)
     department = workflow.province.ict_department_chat_id
     for row in overdue:
         if department is not None:
             commune = workflow.commune(row.commune_code)
-            overdue_notices.append(Delivery("telegram", str(department),
-                                       messages.overdue_notice(row.ticket_code, commune.name, overdue_hours),
-                                       [], row.ticket_code))
+            notice = Message(texts.overdue_notice(row.ticket_code, commune.name, overdue_hours))
+            overdue_notices.append(Delivery("telegram", str(department), notice, row.ticket_code))
     return SlaReport([r.ticket_code for r in reminded], [r.ticket_code for r in overdue], reminders, overdue_notices)
 
 

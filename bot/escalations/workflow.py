@@ -13,10 +13,9 @@ from datetime import datetime
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import get_engine
-from bot.escalations import messages
-from bot.escalations.communes import Commune, Province, TeamMember, load_province
-from bot.escalations.notify import Delivery
+from bot.db import rows_affected
+from bot.delivery import Delivery
+from bot.escalations import texts
 from bot.escalations.states import (
     ANSWERED,
     CANCELLED,
@@ -27,8 +26,10 @@ from bot.escalations.states import (
     InvalidTransition,
     check_transition,
 )
+from bot.messages import Message
 from bot.models import AuditLog, Cluster, Escalation, EscalationContact, utcnow
-from bot.settings import Settings, get_settings
+from bot.province import Commune, Province, TeamMember, load_province
+from bot.settings import Settings
 
 
 class WorkflowError(Exception):
@@ -96,14 +97,15 @@ class Workflow:
 
     def __init__(
         self,
-        engine: Engine | None = None,
-        settings: Settings | None = None,
+        engine: Engine,
+        settings: Settings,
         province: Province | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
-        self.settings = settings or get_settings()
-        self.engine = engine or get_engine(self.settings.database_url)
-        self.province = province or load_province(self.settings.communes_file)
+        """`province` defaults to the one of `settings.communes_file`."""
+        self.settings = settings
+        self.engine = engine
+        self.province = province or load_province(settings.communes_file)
         self.clock = clock
 
     # -- lookups ---------------------------------------------------------------------------------------
@@ -145,6 +147,17 @@ class Workflow:
             ).all()
             return [TicketView.of(r) for r in rows]
 
+    def tickets(self, commune_code: str | None = None, status: str | None = None,
+                limit: int = 200) -> list[TicketView]:
+        """The province's tickets, newest first (at most `limit`), of one commune and one status when given."""
+        query = select(Escalation).order_by(Escalation.created_at.desc(), Escalation.id.desc()).limit(limit)
+        if commune_code:
+            query = query.where(Escalation.commune_code == commune_code)
+        if status:
+            query = query.where(Escalation.status == status)
+        with self._session() as session:
+            return [TicketView.of(row) for row in session.scalars(query)]
+
     def contact_phone(self, ticket_code: str, username: str) -> str | None:
         """The full phone number, for a member of the ticket's team only; every reading is audited."""
         with self._session() as session:
@@ -166,17 +179,17 @@ class Workflow:
                 check_transition(ticket_code, row.status, CLAIMED)
             values = {"status": CLAIMED, "assignee": member.username, "assignee_name": member.display_name,
                       "claimed_at": self.clock()}
-            won = session.execute(
+            won = rows_affected(session.execute(
                 update(Escalation).where(Escalation.id == row.id, Escalation.status == OPEN).values(**values)
-            ).rowcount == 1
+            )) == 1
             claimed: list[str] = []
             if won:
                 claimed.append(ticket_code)
                 siblings = session.execute(select(Escalation.id, Escalation.ticket_code).where(
                     Escalation.cluster_id == row.cluster_id, Escalation.status == OPEN, Escalation.id != row.id)).all()
-                claimed += [code for sibling, code in siblings if session.execute(
+                claimed += [code for sibling, code in siblings if rows_affected(session.execute(
                     update(Escalation).where(Escalation.id == sibling, Escalation.status == OPEN).values(**values)
-                ).rowcount == 1]
+                )) == 1]
             session.commit()
             session.refresh(row)
             if not won and row.status != CLAIMED:
@@ -217,19 +230,19 @@ class Workflow:
             now = self.clock()
             waiting = session.scalars(select(Escalation).where(
                 Escalation.cluster_id == cluster_id, Escalation.status.in_(WAITING)).order_by(Escalation.id)).all()
-            moved = [r for r in waiting if session.execute(
+            moved = [r for r in waiting if rows_affected(session.execute(
                 update(Escalation).where(Escalation.id == r.id, Escalation.status.in_(WAITING)).values(
                     status=ANSWERED, answer=text, answered_by=member.username, answered_at=now,
                     assignee=func.coalesce(Escalation.assignee, member.username),
                     assignee_name=func.coalesce(Escalation.assignee_name, member.display_name),
-                )).rowcount == 1]
+                ))) == 1]
             session.commit()
         if isinstance(target, str) and target not in {r.ticket_code for r in moved}:
             raise InvalidTransition(target, self.get(target).status, ANSWERED)
         commune_name = self.commune(commune_code).name
         deliveries = [
-            Delivery(r.channel, r.chat_id, messages.citizen_answer(r.ticket_code, commune_name, text),
-                     messages.rating_buttons(r.ticket_code), r.ticket_code)
+            Delivery(r.channel, r.chat_id, Message(texts.citizen_answer(r.ticket_code, commune_name, text),
+                                                   texts.rating_buttons(r.ticket_code)), r.ticket_code)
             for r in moved
         ]
         return AnswerOutcome([r.ticket_code for r in moved], deliveries)
@@ -253,8 +266,9 @@ class Workflow:
 
     def _move(self, session: Session, row: Escalation, current: str, wanted: str, **values: object) -> None:
         """Conditional UPDATE current → wanted; if another action changed the ticket meanwhile, say so."""
-        moved = session.execute(update(Escalation).where(Escalation.id == row.id, Escalation.status == current)
-                                .values(status=wanted, **values)).rowcount == 1
+        moved = rows_affected(session.execute(
+            update(Escalation).where(Escalation.id == row.id, Escalation.status == current)
+            .values(status=wanted, **values))) == 1
         session.commit()
         if not moved:
             session.refresh(row)

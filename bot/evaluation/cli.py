@@ -16,7 +16,7 @@ from bot.retrieval.evaluation import load_entries, load_queries, percentile
 from bot.retrieval.question_sets import QUESTION_SETS_FILE, QuestionSet, load_question_sets
 from bot.retrieval.retriever import Retriever
 from bot.retrieval.service import build_retriever, decision_model_path
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 
 COLUMNS = ("n", "right", "wrong", "one_tap", "clarified", "abstained", "procedure_replies", "hit1", "hit3", "mrr")
 
@@ -67,9 +67,8 @@ def format_model(model: DecisionModel, path: Path) -> str:
     ])
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Print the headline figures of the question sets (or of ad-hoc query files)."""
-    settings = get_settings()
     reports: list[SetReport] = []
     try:
         if args.queries:
@@ -97,9 +96,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_calibrate(args: argparse.Namespace) -> int:
+def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     """Fit the answer decision on the development sets and write it where the assistant reads it."""
-    settings = get_settings()
     try:
         sets = _selected_sets(Path(args.sets), "development")
     except (OSError, ValueError) as exc:

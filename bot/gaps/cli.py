@@ -7,26 +7,25 @@ import sys
 from pathlib import Path
 
 from bot.db import get_engine, migrate
-from bot.escalations.communes import load_province
 from bot.gaps.period import parse_period
 from bot.models import utcnow
-from bot.settings import get_settings
+from bot.province import load_province
+from bot.settings import Settings
 
 
-def cmd_gaps(args: argparse.Namespace) -> int:
+def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     """Write the gap items of the period, grouped by need, to `--out` (CSV to standard output by default)."""
     from bot.gaps.export import GAP_COLUMNS, gap_rows, to_csv, to_xlsx  # numpy and scikit-learn: only when used
-    from bot.gaps.service import GapService
+    from bot.gaps.reporter import GapReporter
 
     try:
         since = utcnow() - parse_period(args.since)
     except ValueError as error:
         print(f"✗ {error}", file=sys.stderr)
         return 2
-    settings = get_settings()
     engine = get_engine(settings.database_url)
     migrate(engine)
-    report = GapService(settings, engine).report(since)
+    report = GapReporter(settings, engine).report(since)
     rows = gap_rows(report, load_province(settings.communes_file))
     if args.format == "csv":
         data = to_csv(GAP_COLUMNS, rows)
@@ -41,7 +40,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_gaps_commands(commands: argparse._SubParsersAction) -> None:
+def add_gaps_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `gaps` on the main parser."""
     gaps = commands.add_parser("gaps", help="export the FAQ gaps (unanswered, 👎-rated, escalated questions)")
     gaps.add_argument("--since", default="30d", help="period before now: 7d, 30d, 12h, 2w (default 30d)")

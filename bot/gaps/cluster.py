@@ -79,7 +79,7 @@ class LexicalSpace:
         if not texts:
             return np.zeros((0, LEXICAL_FEATURES), np.float32)
         weighted = self._tfidf.transform(self._hasher.transform([lexical_form(t) for t in texts]))
-        return l2_normalize(weighted).toarray().astype(np.float32)
+        return np.asarray(l2_normalize(weighted).toarray(), dtype=np.float32)
 
 
 def features(texts: list[str], cache: EmbeddingCache, space: LexicalSpace) -> np.ndarray:

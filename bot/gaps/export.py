@@ -13,12 +13,12 @@ from openpyxl.styles import Font
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.escalations.communes import Province
 from bot.gaps.items import KIND_LABELS
 from bot.gaps.report import GapReport
 from bot.localtime import format_time
 from bot.masking import mask_text
 from bot.models import Escalation
+from bot.province import Province
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -84,7 +84,7 @@ def to_csv(columns: Sequence[str], rows: list[list[Any]]) -> bytes:
 def to_xlsx(title: str, columns: Sequence[str], rows: list[list[Any]]) -> bytes:
     """An XLSX workbook with one sheet: a bold header row, then the rows."""
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.title = title[:31]
     sheet.append(list(columns))
     for cell in sheet[1]:

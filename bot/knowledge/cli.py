@@ -10,7 +10,7 @@ from bot.knowledge.importer import read_pairs, to_entries
 from bot.knowledge.stats import compute_stats, format_stats
 from bot.knowledge.store import Problem, dump_entries, load_knowledge
 from bot.knowledge.validate import validate_path
-from bot.settings import PROJECT_ROOT
+from bot.settings import Settings
 
 
 def _print_problems(problems: list[Problem]) -> None:
@@ -18,9 +18,14 @@ def _print_problems(problems: list[Problem]) -> None:
         print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def _path(args: argparse.Namespace, settings: Settings) -> Path:
+    """The `path` argument, else the configured `KNOWLEDGE_DIR`."""
+    return Path(args.path) if args.path else settings.knowledge_dir
+
+
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     """Validate a knowledge file or folder; exit 1 when there is any error."""
-    result, problems = validate_path(Path(args.path))
+    result, problems = validate_path(_path(args, settings))
     _print_problems(problems)
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
@@ -28,7 +33,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def cmd_import(args: argparse.Namespace) -> int:
+def cmd_import(args: argparse.Namespace, _settings: Settings) -> int:
     """Import pairs from XLSX/CSV/JSONL into a knowledge file."""
     report = read_pairs(Path(args.file))
     _print_problems(report.problems)
@@ -47,20 +52,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_stats(args: argparse.Namespace) -> int:
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     """Print entries per topic, alternates per entry and review status."""
-    result = load_knowledge(Path(args.path))
+    result = load_knowledge(_path(args, settings))
     _print_problems(result.problems)
     print(format_stats(compute_stats([located.entry for located in result.entries])))
     return 1 if result.errors else 0
 
 
-def add_kb_commands(commands: argparse._SubParsersAction) -> None:
+def add_kb_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `kb validate|import|stats` on the main parser."""
     kb = commands.add_parser("kb", help="knowledge base tools").add_subparsers(dest="kb_command", required=True)
-    default_path = str(PROJECT_ROOT / "knowledge")
     validate = kb.add_parser("validate", help="check schema, ids, duplicates, sources and review dates")
-    validate.add_argument("path", nargs="?", default=default_path)
+    validate.add_argument("path", nargs="?", help="knowledge file or folder (default: KNOWLEDGE_DIR)")
     validate.set_defaults(func=cmd_validate)
     importer = kb.add_parser("import", help="import question/answer pairs from XLSX, CSV or JSONL")
     importer.add_argument("file")
@@ -68,5 +72,5 @@ def add_kb_commands(commands: argparse._SubParsersAction) -> None:
     importer.add_argument("--out", required=True, help="knowledge file (YAML) to write")
     importer.set_defaults(func=cmd_import)
     stats = kb.add_parser("stats", help="entries per topic, alternates, review status")
-    stats.add_argument("path", nargs="?", default=default_path)
+    stats.add_argument("path", nargs="?", help="knowledge file or folder (default: KNOWLEDGE_DIR)")
     stats.set_defaults(func=cmd_stats)

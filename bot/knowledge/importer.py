@@ -75,7 +75,8 @@ def _find_header(cells: Sequence[str]) -> tuple[int | None, int | None]:
 
 def _read_table(rows: Iterable[Sequence[Any]], source: str, report: ImportReport) -> None:
     """Read one sheet (or CSV) given as rows of cells; row numbers are 1-based."""
-    question_col = answer_col = None
+    columns: tuple[int, int] | None = None
+    """(question column, answer column), once the header row is found."""
     current: ImportedPair | None = None
     pending: tuple[int, str] | None = None  # a question whose answer may start on the next row
     header_row = 0
@@ -91,16 +92,17 @@ def _read_table(rows: Iterable[Sequence[Any]], source: str, report: ImportReport
 
     for row_number, row in enumerate(rows, start=1):
         cells = [_cell_text(value) for value in row]
-        if question_col is None:
+        if columns is None:
             found_q, found_a = _find_header(cells)
             if found_q is not None and found_a is not None:
-                question_col, answer_col, header_row = found_q, found_a, row_number
+                columns, header_row = (found_q, found_a), row_number
             elif found_q is not None or found_a is not None:
                 missing = "'Câu trả lời' (answer)" if found_a is None else "'Câu hỏi' (question)"
                 report.problems.append(Problem(
                     "error", source, f"row {row_number}: header row has no {missing} column", line=row_number))
                 return
             continue
+        question_col, answer_col = columns
         question = cells[question_col] if question_col < len(cells) else ""
         answer = cells[answer_col] if answer_col < len(cells) else ""
         if question and answer:
@@ -127,7 +129,7 @@ def _read_table(rows: Iterable[Sequence[Any]], source: str, report: ImportReport
             continue
         report.pairs.append(current)
     flush_pending()
-    if question_col is None:
+    if columns is None:
         report.problems.append(Problem(
             "warning", source, "no header row with 'Câu hỏi' and 'Câu trả lời' columns: sheet skipped"))
     elif header_row and not any(p.location.startswith(f"{source} row") for p in report.pairs):

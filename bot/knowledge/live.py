@@ -17,33 +17,35 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pydantic import ValidationError
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.db import get_engine
 from bot.knowledge.schema import KnowledgeEntry
 from bot.models import AuditLog, KnowledgeChange, KnowledgeRevision
-from bot.settings import Settings, get_settings
-
-if TYPE_CHECKING:
-    from bot.retrieval.retriever import Retriever
 
 log = logging.getLogger(__name__)
 COUNTER_ID = 1
 
 
-def current_revision(engine: Engine | None = None) -> int:
+class Index(Protocol):
+    """What is kept up to date: `bot.retrieval.retriever.Retriever`, or anything that takes entries."""
+
+    def upsert(self, entry: KnowledgeEntry) -> None:
+        """Add `entry`, or replace the entry with its id."""
+
+
+def current_revision(engine: Engine) -> int:
     """The knowledge revision in the database (0 before any change)."""
-    with Session(engine or get_engine()) as session:
+    with Session(engine) as session:
         return int(session.scalar(select(KnowledgeRevision.revision).where(KnowledgeRevision.id == COUNTER_ID)) or 0)
 
 
-def baseline_revision(engine: Engine | None = None) -> int | None:
-    """`current_revision()`, or None when the database cannot be read (the first refresh then sets the baseline).
+def baseline_revision(engine: Engine) -> int | None:
+    """`current_revision(engine)`, or None when the database cannot be read (the first refresh then sets the baseline).
 
     Read it before loading the knowledge files and pass it to `KnowledgeSync(since=...)`.
     """
@@ -61,7 +63,9 @@ def publish_change(session: Session, actor: str, action: str, entry: KnowledgeEn
     """
     session.execute(update(KnowledgeRevision).where(KnowledgeRevision.id == COUNTER_ID)
                     .values(revision=KnowledgeRevision.revision + 1))
-    revision = int(session.scalar(select(KnowledgeRevision.revision).where(KnowledgeRevision.id == COUNTER_ID)))
+    revision = session.scalar(select(KnowledgeRevision.revision).where(KnowledgeRevision.id == COUNTER_ID))
+    if revision is None:
+        raise RuntimeError("the knowledge revision counter is missing: run the migrations")
     session.add(KnowledgeChange(revision=revision, actor=actor, action=action, entry_id=entry.id, file=file,
                                 entry=entry.model_dump(mode="json")))
     session.add(AuditLog(actor=actor, action=f"knowledge_{action}",
@@ -85,24 +89,22 @@ class SyncReport:
 class KnowledgeSync:
     """Keeps one process's retriever up to date with the knowledge changes made from the dashboard.
 
-    Read the revision with `current_revision()` *before* loading the knowledge files and pass it as `since`;
+    Read the revision with `current_revision(engine)` *before* loading the knowledge files and pass it as `since`;
     without it, the first refresh takes the database's revision as the starting point. `on_change` is called
     after entries were applied (e.g. to refresh a vocabulary derived from the entries).
     """
 
-    def __init__(self, retriever: Retriever, *, since: int | None = None, engine: Engine | None = None,
-                 settings: Settings | None = None, on_change: Callable[[SyncReport], None] | None = None) -> None:
+    def __init__(self, retriever: Index, *, engine: Engine, since: int | None = None,
+                 on_change: Callable[[SyncReport], None] | None = None) -> None:
         self.retriever = retriever
         self.revision = since
         self._engine = engine
-        self._settings = settings
         self._on_change = on_change
         self._lock = threading.Lock()
         self._failing = False
 
     def _read(self) -> tuple[int, list[KnowledgeChange]]:
-        engine = self._engine or get_engine((self._settings or get_settings()).database_url)
-        with Session(engine) as session:
+        with Session(self._engine) as session:
             revision = int(session.scalar(
                 select(KnowledgeRevision.revision).where(KnowledgeRevision.id == COUNTER_ID)) or 0)
             if self.revision is None or revision <= self.revision:
@@ -127,9 +129,9 @@ class KnowledgeSync:
             self._failing = False
             latest = {change.entry_id: change.entry for change in changes}
             upserted = []
-            for entry_id, snapshot in latest.items():
+            for entry_id, written in latest.items():
                 try:
-                    self.retriever.upsert(KnowledgeEntry.model_validate(snapshot))
+                    self.retriever.upsert(KnowledgeEntry.model_validate(written))
                     upserted.append(entry_id)
                 except ValidationError:
                     log.error("knowledge change of %s is not a valid entry; skipped", entry_id)

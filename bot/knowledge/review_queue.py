@@ -43,7 +43,7 @@ def answered_counts(engine: Engine, since: datetime) -> dict[str, int]:
                     QuestionLog.created_at >= since)
              .group_by(QuestionLog.entry_id))
     with Session(engine) as session:
-        return {entry_id: int(count) for entry_id, count in session.execute(query)}
+        return {entry_id: int(count) for entry_id, count in session.execute(query) if entry_id is not None}
 
 
 def is_due(located: LocatedEntry, today: date) -> bool:

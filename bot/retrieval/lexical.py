@@ -45,4 +45,5 @@ class LexicalIndex:
         known = [self._vocab[t] for t in query_tokens if t in self._vocab]
         if self._model is None or not known:
             return np.zeros(len(self._docs), dtype=np.float32)
-        return self._model.get_scores(known)
+        scores: np.ndarray = self._model.get_scores(known)  # bm25s is untyped
+        return scores

@@ -63,7 +63,7 @@ class Retriever:
     """Hybrid dense + BM25 retrieval over knowledge entries, updatable while serving."""
 
     def __init__(self, embedder: Embedder, decision_model: DecisionModel, cache: EmbeddingCache | None = None,
-                 fusion: Fusion = "weighted", dense_weight: float = 0.3) -> None:
+                 fusion: Fusion = "weighted", dense_weight: float = 0.2) -> None:
         self.embedder = embedder
         self.decision_model = decision_model
         self.fusion = fusion
@@ -219,7 +219,8 @@ class Retriever:
         """The dense vector of a cleaned query, its diacritics restored from the knowledge base first."""
         with self._lock:
             dense_query = self._restorer.restore(cleaned)
-        return self.embedder.encode_queries([dense_query])[0]
+        vector: np.ndarray = self.embedder.encode_queries([dense_query])[0]
+        return vector
 
     def dense_scores(self, query: str) -> dict[str, float]:
         """Dense similarity alone: each entry near the query with its best cosine (for baselines and tools)."""
@@ -251,7 +252,7 @@ class Retriever:
             dense = self._dense_scores(query_vector)
             query_tokens = with_bigrams(forms.lexical_tokens)
             lexical = self._lexical.scores(query_tokens)
-            dense_top = sorted(dense, key=dense.get, reverse=True)[:CANDIDATES_PER_SIGNAL]
+            dense_top = sorted(dense, key=dense.__getitem__, reverse=True)[:CANDIDATES_PER_SIGNAL]
             lexical_top = [self._entry_order[i] for i in np.argsort(-lexical)[:CANDIDATES_PER_SIGNAL]
                            if lexical[i] > 0]
             pool = list(dict.fromkeys(dense_top + lexical_top))
@@ -272,8 +273,8 @@ class Retriever:
 
     def _fuse(self, pool: list[str], dense: dict[str, float], lexical: dict[str, float]) -> dict[str, float]:
         if self.fusion == "rrf":
-            dense_rank = {e: r for r, e in enumerate(sorted(pool, key=dense.get, reverse=True))}
-            lexical_rank = {e: r for r, e in enumerate(sorted(pool, key=lexical.get, reverse=True))}
+            dense_rank = {e: r for r, e in enumerate(sorted(pool, key=dense.__getitem__, reverse=True))}
+            lexical_rank = {e: r for r, e in enumerate(sorted(pool, key=lexical.__getitem__, reverse=True))}
             return {e: 1 / (RRF_K + dense_rank[e]) + 1 / (RRF_K + lexical_rank[e]) for e in pool}
         dense_norm, lexical_norm = min_max(dense), min_max(lexical)
         return {e: self.dense_weight * dense_norm[e] + (1 - self.dense_weight) * lexical_norm[e] for e in pool}

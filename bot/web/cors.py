@@ -29,7 +29,7 @@ class WidgetCorsMiddleware:
 
     def is_allowed(self, origin: str | None) -> bool:
         """True when `origin` (the request's `Origin` header) is in the configured list."""
-        return bool(origin) and origin.rstrip("/").lower() in self.allowed_origins
+        return origin is not None and origin.rstrip("/").lower() in self.allowed_origins
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] not in WIDGET_API_PATHS:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from bot.db import database_is_ready
+from bot.web.deps import State
 
 router = APIRouter()
 
@@ -24,9 +25,8 @@ async def action_server_is_ready(port: int) -> bool:
 
 
 @router.get("/healthz")
-async def healthz(request: Request) -> JSONResponse:
+async def healthz(state: State) -> JSONResponse:
     """Report `ok`/`down` for rasa, actions and database; HTTP 503 unless all are ok."""
-    state = request.app.state
     rasa_ok, actions_ok, database_ok = await asyncio.gather(
         state.rasa.is_ready(),
         action_server_is_ready(state.settings.action_server_port),

@@ -3,7 +3,7 @@
 `GET /api/messages?session_id=…&after=<id>` answers at once with the waiting messages (polling);
 `GET /api/events?session_id=…&after=<id>` keeps a Server-Sent Events stream open and pushes each new
 message as an event whose `id` is the message id, so a reconnecting browser resumes after the last one
-it saw (`Last-Event-ID`). Both read `bot.escalations.web_inbox.web_messages_after`.
+it saw (`Last-Event-ID`). Both read `bot.web.inbox.web_messages_after`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.escalations.web_inbox import WebMessage, web_messages_after
-from bot.web.chat_api import SESSION_ID_PATTERN, ChatRequestError, error_response
+from bot.web.chat_api import INVALID_SESSION_ID, SESSION_ID_PATTERN, ChatRequestError, error_response
+from bot.web.deps import Database
+from bot.web.inbox import WebMessage, web_messages_after
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +54,7 @@ def parse_inbox_query(session_id: str | None, after: str | None, last_event_id: 
     `Last-Event-ID` (sent by a reconnecting EventSource) wins over `after` when it is further on.
     """
     if session_id is None or not SESSION_ID_PATTERN.fullmatch(session_id):
-        raise ChatRequestError(
-            422, "session_id phải là chuỗi 1–128 ký tự gồm chữ không dấu, số, dấu gạch hoặc dấu chấm."
-        )
+        raise ChatRequestError(422, INVALID_SESSION_ID)
     after_id = 0
     for raw in (after, last_event_id):
         if raw is None or raw == "":
@@ -66,24 +65,22 @@ def parse_inbox_query(session_id: str | None, after: str | None, last_event_id: 
     return session_id, after_id
 
 
-def message_to_dict(message: WebMessage) -> dict[str, Any]:
-    """The JSON shape of one later message."""
+def message_to_dict(waiting: WebMessage) -> dict[str, Any]:
+    """The JSON shape of one later message: its id, the message (`text`, `buttons`) and when it was queued."""
     return {
-        "id": message.id,
-        "text": message.text,
-        "buttons": [{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
-                    for b in message.buttons or []],
-        "created_at": message.created_at.isoformat() if message.created_at else None,
+        "id": waiting.id,
+        **waiting.message.to_dict(),
+        "created_at": waiting.created_at.isoformat() if waiting.created_at else None,
     }
 
 
 async def fetch_after(engine: Engine, session_id: str, after_id: int) -> list[WebMessage]:
     """Waiting messages of `session_id` with an id above `after_id`, oldest first, one batch at most."""
-    return await asyncio.to_thread(web_messages_after, session_id, after_id, engine=engine)
+    return await asyncio.to_thread(web_messages_after, engine, session_id, after_id)
 
 
 @router.get("/api/messages")
-async def messages(request: Request) -> JSONResponse:
+async def messages(request: Request, engine: Database) -> JSONResponse:
     """Return `{"messages": [{id, text, buttons, created_at}]}` queued for the session after `after`."""
     try:
         session_id, after_id = parse_inbox_query(
@@ -92,7 +89,7 @@ async def messages(request: Request) -> JSONResponse:
     except ChatRequestError as exc:
         return error_response(exc.status, exc.reason)
     try:
-        found = await fetch_after(request.app.state.engine, session_id, after_id)
+        found = await fetch_after(engine, session_id, after_id)
     except SQLAlchemyError as exc:
         logger.warning("web inbox unavailable: %s", exc.__class__.__name__)
         return error_response(503, DATABASE_DOWN)
@@ -132,7 +129,7 @@ async def event_stream(request: Request, engine: Engine, session_id: str, after_
 
 
 @router.get("/api/events")
-async def events(request: Request) -> Response:
+async def events(request: Request, engine: Database) -> Response:
     """A `text/event-stream` of the session's later messages, starting after `after` or `Last-Event-ID`."""
     try:
         session_id, after_id = parse_inbox_query(
@@ -146,7 +143,7 @@ async def events(request: Request) -> Response:
         # EventSource gives up on a non-200 answer; the widget then falls back to /api/messages.
         return error_response(503, TOO_MANY_STREAMS)
     return StreamingResponse(
-        event_stream(request, request.app.state.engine, session_id, after_id),
+        event_stream(request, engine, session_id, after_id),
         media_type="text/event-stream; charset=utf-8",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

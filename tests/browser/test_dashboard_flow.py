@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from bot.accounts.users import create_user
 from bot.db import make_engine, migrate
-from bot.escalations.communes import load_province
+from bot.province import load_province
 from bot.questionlog import record_question
 from bot.settings import Settings
 from tests.browser.chromium import ARTIFACTS, requires_chromium
@@ -38,7 +38,8 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssista
                         pseudonym_key="e2e", escalation_outbox_path=root / "outbox.jsonl")
     engine = make_engine(settings.database_url)
     migrate(engine)
-    create_user(engine, load_province(), ADMIN, PASSWORD, "ict_admin", display_name="Sở Thông tin và Truyền thông")
+    create_user(engine, load_province(settings.communes_file), ADMIN, PASSWORD, "ict_admin",
+                display_name="Sở Thông tin và Truyền thông")
     questions = [q for group in GAP_GROUPS.values() for q in group] + SINGLE_QUESTIONS
     for number, text in enumerate(questions * 2):
         record_question("web", f"e2e-{number}", text, "abstain", None, 0.5, {}, False, engine=engine,

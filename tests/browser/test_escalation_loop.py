@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from bot.db import make_engine
 from bot.escalations.intake import escalation_status
+from bot.settings import Settings
 from tests.browser.chromium import ARTIFACTS, requires_chromium
 from tests.fake_telegram import FakeTelegram, SentMessage
 from tests.processes import RunningAssistant, free_port
@@ -138,7 +139,8 @@ def test_widget_escalation_is_answered_by_the_team_on_telegram_and_reaches_both_
 
     engine = make_engine(database_url)
     try:
-        views = [escalation_status(code, engine=engine) for code in (first, second)]
+        settings = Settings(database_url=database_url)
+        views = [escalation_status(code, engine=engine, settings=settings) for code in (first, second)]
     finally:
         engine.dispose()
     assert [(v.status, v.commune_code) for v in views if v] == [("answered", "SL03")] * 2

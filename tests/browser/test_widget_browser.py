@@ -23,11 +23,11 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db import get_engine
-from bot.escalations.web_inbox import queue_web_message
 from bot.knowledge.schema import KnowledgeEntry
 from bot.knowledge.store import load_knowledge
+from bot.messages import Button, Message
 from bot.models import Feedback, utcnow
+from bot.web.inbox import queue_web_message
 from tests.browser.chromium import ARTIFACTS, requires_chromium
 from tests.processes import PROJECT_ROOT, RunningAssistant, free_port
 
@@ -187,7 +187,7 @@ def test_clarify_button_then_thumbs_down_is_stored_and_offers_the_team(assistant
     assert json.loads(sent.value.post_data or "{}")["text"] == "/feedback_bad"
     expect(first_new_reply(page, replies_before)).to_contain_text("chưa giúp được bạn")
     expect(widget(page, ".choice").filter(has_text="Có, nhờ Tổ hỗ trợ")).to_have_count(1)
-    with Session(get_engine()) as session:
+    with Session(RunningAssistant.database()) as session:
         ratings = session.scalars(select(Feedback.rating).where(
             Feedback.entry_id == entry.id, Feedback.channel == "web", Feedback.created_at >= clicked_at)).all()
     assert ratings == ["bad"]
@@ -204,7 +204,7 @@ def test_html_is_shown_as_text_and_links_are_safe(assistant: RunningAssistant, p
         'Thử <img src=x onerror="window.__served=1"> và <b>chữ đậm</b>. '
         "Xem https://dichvucong.gov.vn/p/home/dvc-trang-chu.html. Đừng bấm javascript:alert(1)"
     )
-    queue_web_message(session_of(page), server_text)
+    queue_web_message(RunningAssistant.database(), session_of(page), Message(server_text))
     message = widget(page, ".msg.later").last
     expect(message).to_contain_text('<img src=x onerror="window.__served=1">', timeout=LATER_TIMEOUT_MS)
     expect(message).to_contain_text("<b>chữ đậm</b>")
@@ -222,9 +222,8 @@ def test_button_sends_its_payload(assistant: RunningAssistant, page: Page):
     page.goto(f"{assistant.base_url}/demo")
     open_with_keyboard(page)
     say(page, "xin chao")
-    queue_web_message(
-        session_of(page), "Bạn muốn chào lại trợ lý không?", [{"title": "Có, gửi lời chào", "payload": "xin chào"}]
-    )
+    queue_web_message(RunningAssistant.database(), session_of(page),
+                      Message("Bạn muốn chào lại trợ lý không?", [Button("Có, gửi lời chào", "xin chào")]))
     button = widget(page, ".msg.later + .choices .choice")
     expect(button).to_have_text("Có, gửi lời chào", timeout=LATER_TIMEOUT_MS)
     page.screenshot(path=str(ARTIFACTS / "widget-button-360.png"))
@@ -247,8 +246,7 @@ def test_assistant_buttons_send_their_payload(assistant: RunningAssistant, page:
     with page.expect_response(lambda r: r.url.endswith("/api/chat")) as answer:
         say(page, "xin chào")
     offered = [b for m in answer.value.json()["messages"] for b in m["buttons"]]
-    if not offered:
-        pytest.skip("the current Rasa model offers no buttons after a greeting")
+    assert offered, "the greeting must offer the topic buttons (rule: greet → utter_greet, action_choose_topic)"
     chosen = offered[-1]
     with page.expect_request(lambda r: r.url.endswith("/api/chat")) as sent:
         widget(page, ".choice").filter(has_text=chosen["title"]).last.click()
@@ -264,7 +262,7 @@ def test_later_message_arrives_without_reload(assistant: RunningAssistant, page:
     page.keyboard.press("Escape")
 
     answer = "Tổ công nghệ số cộng đồng xã Yên Hòa trả lời: bạn mang căn cước tới nhà văn hóa thôn sáng thứ Bảy."
-    message_id = queue_web_message(session_of(page), answer)
+    message_id = queue_web_message(RunningAssistant.database(), session_of(page), Message(answer))
     expect(widget(page, ".badge")).to_have_text("1", timeout=LATER_TIMEOUT_MS)
     assert "1 tin nhắn mới" in widget(page, ".bubble").get_attribute("aria-label")
     widget(page, ".bubble").click()
@@ -347,7 +345,7 @@ def partner(tmp_path_factory) -> Iterator[tuple[HostSite, str]]:
         "WIDGET_ALLOWED_ORIGINS": f"http://127.0.0.1:{site.port}",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bot.web.app:create_app", "--factory", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", "bot.gateway:gateway", "--factory", "--host", "127.0.0.1",
          "--port", str(gateway_port), "--log-level", "warning"],
         cwd=PROJECT_ROOT, env=env,
     )

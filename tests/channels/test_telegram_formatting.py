@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.telegram.formatting import MAX_MESSAGE_UTF16, split_message, to_html, utf16_len
+from bot.channels.telegram.formatting import split_message, to_html, utf16_len
+from bot.limits import TELEGRAM_MESSAGE_UTF16
 from tests.fake_telegram import parse_html
 
 
@@ -28,10 +29,10 @@ def test_5000_characters_split_on_paragraph_boundaries():
     assert 5000 <= len(text) <= 5100
     chunks = split_message(text)
     assert len(chunks) == 2
-    assert all(utf16_len(c) <= MAX_MESSAGE_UTF16 for c in chunks)
+    assert all(utf16_len(c) <= TELEGRAM_MESSAGE_UTF16 for c in chunks)
     # every chunk is made of whole paragraphs, in order, nothing lost
     assert [p for c in chunks for p in c.split("\n\n")] == parts
-    assert utf16_len(chunks[0]) > MAX_MESSAGE_UTF16 - 500  # the first chunk is filled before breaking
+    assert utf16_len(chunks[0]) > TELEGRAM_MESSAGE_UTF16 - 500  # the first chunk is filled before breaking
 
 
 def test_long_paragraph_splits_on_lines_then_words():
@@ -54,7 +55,7 @@ def test_length_is_counted_in_utf16_units_and_surrogate_pairs_stay_whole():
     assert utf16_len("😀") == 2 and utf16_len("ệ") == 1
     assert split_message("😀😀😀", limit=5) == ["😀😀", "😀"]
     chunks = split_message("😀 " * 3000)
-    assert all(utf16_len(c) <= MAX_MESSAGE_UTF16 for c in chunks) and len(chunks) == 3
+    assert all(utf16_len(c) <= TELEGRAM_MESSAGE_UTF16 for c in chunks) and len(chunks) == 3
 
 
 def test_windows_line_breaks_and_spaced_blank_lines_count_as_paragraphs():

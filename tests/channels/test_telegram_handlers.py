@@ -18,8 +18,10 @@ from telegram.ext import Application
 
 from bot.channels.telegram import texts
 from bot.channels.telegram.app import build_application
-from bot.channels.telegram.handlers import MAX_TEXT_CHARS, mask_id
+from bot.channels.telegram.handlers import mask_id
 from bot.channels.telegram.keyboards import STORED_PREFIX
+from bot.conversation.topics import menu_buttons
+from bot.limits import CHAT_MESSAGE_CHARS
 from bot.settings import Settings
 from tests.fake_telegram import FakeTelegram, SentMessage
 from tests.processes import free_port
@@ -78,6 +80,7 @@ async def test_start_shows_the_welcome_and_the_topics(channel: Channel):
         f'/choose_topic{{"topic":"{topic}"}}'
         for topic in ("dich_vu_cong", "thanh_toan_so", "bhyt_dien_tu", "ocop_tmdt", "ky_nang_so")
     ]
+    assert welcome.buttons == [(b.title, b.payload) for b in menu_buttons()]  # the one menu, as Rasa's
 
 
 async def test_help_lists_the_commands(channel: Channel):
@@ -110,8 +113,8 @@ async def test_rasa_that_never_answers_times_out_politely(fake_telegram: FakeTel
 
 
 async def test_too_long_text_is_refused_before_rasa(channel: Channel):
-    replies = await channel.say(44, "a" * (MAX_TEXT_CHARS + 1))
-    assert [m.visible_text for m in replies] == [texts.TOO_LONG.format(limit=MAX_TEXT_CHARS)]
+    replies = await channel.say(44, "a" * (CHAT_MESSAGE_CHARS + 1))
+    assert [m.visible_text for m in replies] == [texts.TOO_LONG.format(limit=CHAT_MESSAGE_CHARS)]
     assert channel.fake.chat_actions == []  # Rasa was not asked
 
 

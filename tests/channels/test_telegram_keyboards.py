@@ -1,24 +1,20 @@
-"""Rasa buttons as inline keyboards within Telegram's 64-byte callback data."""
+"""Buttons as inline keyboards within Telegram's 64-byte callback data."""
 
 from __future__ import annotations
 
 import json
 
-from bot.channels.telegram.keyboards import (
-    MAX_CALLBACK_BYTES,
-    STORED_PREFIX,
-    TOPIC_BUTTONS,
-    CallbackPayloads,
-    inline_keyboard,
-)
-from bot.rasa_client import Button
+from bot.channels.telegram.keyboards import STORED_PREFIX, CallbackPayloads, inline_keyboard
+from bot.conversation.topics import menu_buttons
+from bot.limits import TELEGRAM_CALLBACK_DATA_BYTES
+from bot.messages import Button
 
 
 def test_short_payload_is_its_own_callback_data():
     payloads = CallbackPayloads()
     assert payloads.encode("/feedback_good") == "/feedback_good"
     assert payloads.decode("/feedback_good") == "/feedback_good"
-    exactly = "/x" + "a" * (MAX_CALLBACK_BYTES - 2)
+    exactly = "/x" + "a" * (TELEGRAM_CALLBACK_DATA_BYTES - 2)
     assert payloads.encode(exactly) == exactly
 
 
@@ -26,9 +22,9 @@ def test_long_payload_is_stored_under_a_short_key():
     payloads = CallbackPayloads()
     # 40 characters but more than 64 bytes in UTF-8: the limit is in bytes
     payload = '/choose_commune{"name":"Xã Đồng Tâm, huyện Quỳnh Phụ"}'
-    assert len(payload) < MAX_CALLBACK_BYTES < len(payload.encode("utf-8"))
+    assert len(payload) < TELEGRAM_CALLBACK_DATA_BYTES < len(payload.encode("utf-8"))
     data = payloads.encode(payload)
-    assert data.startswith(STORED_PREFIX) and len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES
+    assert data.startswith(STORED_PREFIX) and len(data.encode("utf-8")) <= TELEGRAM_CALLBACK_DATA_BYTES
     assert payloads.decode(data) == payload
     assert payloads.encode(payload) == data  # same payload, same key
 
@@ -59,9 +55,9 @@ def test_inline_keyboard_one_button_per_row():
 
 def test_topic_buttons_cover_the_four_programmes_and_digital_skills():
     topics = []
-    for button in TOPIC_BUTTONS:
+    for button in menu_buttons():
         intent, _, entities = button.payload.partition("{")
         assert intent == "/choose_topic"
         topics.append(json.loads("{" + entities)["topic"])
-        assert len(button.payload.encode("utf-8")) <= MAX_CALLBACK_BYTES
+        assert len(button.payload.encode("utf-8")) <= TELEGRAM_CALLBACK_DATA_BYTES
     assert topics == ["dich_vu_cong", "thanh_toan_so", "bhyt_dien_tu", "ocop_tmdt", "ky_nang_so"]

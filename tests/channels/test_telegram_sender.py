@@ -6,9 +6,10 @@ import pytest
 from telegram.error import InvalidToken
 
 from bot.channels.telegram import TelegramSender
-from bot.channels.telegram.formatting import MAX_MESSAGE_UTF16, utf16_len
+from bot.channels.telegram.formatting import utf16_len
 from bot.channels.telegram.texts import CHOOSE_BELOW
-from bot.rasa_client import Button
+from bot.limits import TELEGRAM_MESSAGE_UTF16
+from bot.messages import Button, Message
 from tests.fake_telegram import FakeTelegram
 
 
@@ -26,10 +27,10 @@ async def test_5000_character_answer_arrives_in_parts_under_the_limit(fake_teleg
     text, paragraphs = long_answer()
     assert 5000 <= len(text) <= 5500
     async with TelegramSender(fake_telegram.token, base_url=fake_telegram.root_url) as sender:
-        ids = await sender.send_to(55, text, buttons=[Button("👍 Hữu ích", "/feedback_good")])
+        ids = await sender.send_to(55, Message(text, [Button("👍 Hữu ích", "/feedback_good")]))
     sent = fake_telegram.messages_to(55)
     assert [m.message_id for m in sent] == ids and len(sent) == 2
-    assert all(utf16_len(m.visible_text) <= MAX_MESSAGE_UTF16 for m in sent)
+    assert all(utf16_len(m.visible_text) <= TELEGRAM_MESSAGE_UTF16 for m in sent)
     assert [p for m in sent for p in m.visible_text.split("\n\n")] == paragraphs  # whole paragraphs, in order
     assert [link for m in sent for link in m.links] == [
         f"https://dichvucong.gov.vn/huong-dan/{n}" for n in range(1, 15)
@@ -40,17 +41,17 @@ async def test_5000_character_answer_arrives_in_parts_under_the_limit(fake_teleg
 async def test_text_is_shown_as_written_never_as_markup(fake_telegram: FakeTelegram):
     text = "Trả lời của tổ: <b>không</b> bấm link lạ & đừng đưa mã OTP cho ai </i>"
     async with TelegramSender(fake_telegram.token, base_url=fake_telegram.root_url) as sender:
-        await sender.send_to(56, text)
+        await sender.send_to(56, Message(text))
     (message,) = fake_telegram.messages_to(56)
     assert message.parse_mode == "HTML" and message.visible_text == text
 
 
-async def test_chat_id_forms_and_button_mappings(fake_telegram: FakeTelegram):
+async def test_chat_id_forms_and_long_payloads(fake_telegram: FakeTelegram):
     long_payload = '/choose_commune{"name":"Phường Nguyễn Trãi, thành phố Hải Dương"}'
     async with TelegramSender(fake_telegram.token, base_url=fake_telegram.root_url) as sender:
-        await sender.send_to("tg:57", "một")
-        await sender.send_to("57", "hai")
-        await sender.send_to(57, "", buttons=[{"title": "Xã này", "payload": long_payload}])
+        await sender.send_to("tg:57", Message("một"))
+        await sender.send_to("57", Message("hai"))
+        await sender.send_to(57, Message("", [Button("Xã này", long_payload)]))
     sent = fake_telegram.messages_to(57)
     assert [m.visible_text for m in sent] == ["một", "hai", CHOOSE_BELOW]
     ((title, data),) = sent[2].buttons
@@ -60,5 +61,5 @@ async def test_chat_id_forms_and_button_mappings(fake_telegram: FakeTelegram):
 async def test_wrong_token_is_reported(fake_telegram: FakeTelegram):
     async with TelegramSender("999:wrong", base_url=fake_telegram.root_url) as sender:
         with pytest.raises(InvalidToken):
-            await sender.send_to(58, "xin chào")
+            await sender.send_to(58, Message("xin chào"))
     assert fake_telegram.messages_to(58) == []

@@ -11,8 +11,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.conversation.answering import OFFER_ESCALATION, Answerer, ConversationState
+from bot.conversation.buttons import FEEDBACK_BAD, FEEDBACK_GOOD, entry_payload
 from bot.conversation.input_check import classify_input
-from bot.conversation.messages import FEEDBACK_BAD, FEEDBACK_GOOD, entry_payload
 from bot.conversation.replies import answer_messages
 from bot.knowledge.schema import KnowledgeEntry
 from bot.models import QuestionLog

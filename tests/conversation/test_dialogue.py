@@ -1,18 +1,10 @@
-"""Reading senders, events and typed choices."""
+"""Reading events and typed choices."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.conversation.dialogue import chosen_option, parse_sender, prompted_since_user, transcript
-
-
-def test_parse_sender():
-    assert parse_sender("tg:123456") == ("telegram", "123456")
-    assert parse_sender("tg:-100200") == ("telegram", "-100200")
-    assert parse_sender("web:abc-1") == ("web", "abc-1")
-    assert parse_sender("default") == ("web", "default")
-    assert parse_sender("tg:") == ("web", "tg:")
+from bot.conversation.dialogue import chosen_option, prompted_since_user, transcript
 
 
 def test_prompted_since_user():

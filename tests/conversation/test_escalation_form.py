@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.conversation.buttons import AFFIRM, CANCEL, DENY
 from bot.conversation.escalation_form import (
     PHONE_SKIPPED,
     ask_consent_message,
@@ -13,13 +14,13 @@ from bot.conversation.escalation_form import (
     check_question,
     phone_value,
 )
-from bot.conversation.messages import AFFIRM, CANCEL, DENY
-from bot.escalations.communes import Commune, load_communes
+from bot.province import Commune, load_province
+from tests.escalations.helpers import COMMUNES_FILE
 
 
 @pytest.fixture(scope="module")
 def communes() -> list[Commune]:
-    return load_communes()
+    return list(load_province(COMMUNES_FILE).communes)
 
 
 @pytest.mark.parametrize("typed", ["xã Tân Lập", "xa tan lap", "tan lap", "Tân Lập ạ", "SL03"])

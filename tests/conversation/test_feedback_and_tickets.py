@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.conversation.answering import OFFER_ESCALATION
 from bot.conversation.feedback import handle_feedback
-from bot.conversation.tickets import status_sentence, ticket_status_message
+from bot.conversation.ticket_status import status_sentence, ticket_status_message
 from bot.escalations.intake import EscalationStatusView
 from bot.models import Feedback
 from bot.questionlog import record_feedback

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation.input_check import MAX_QUESTION_CHARS, classify_input, is_vietnamese_syllable
+from bot.conversation.input_check import classify_input, is_vietnamese_syllable
+from bot.limits import ANSWERABLE_QUESTION_CHARS
 
 
 @pytest.mark.parametrize("word", ["nghiêng", "khuyen", "người", "gia", "quy", "được", "truong", "oanh", "hoai", "Đồng"])
@@ -24,9 +25,9 @@ def test_emoji_and_punctuation_only_have_no_text(text: str):
 
 def test_long_message_is_too_long():
     text = "Tôi muốn hỏi về cách cài VssID. " * 40
-    assert len(text) > MAX_QUESTION_CHARS
+    assert len(text) > ANSWERABLE_QUESTION_CHARS
     assert classify_input(text) == "too_long"
-    assert classify_input(text[:MAX_QUESTION_CHARS]) == "ok"
+    assert classify_input(text[:ANSWERABLE_QUESTION_CHARS]) == "ok"
 
 
 @pytest.mark.parametrize("text", ["asdkjh qwe", "xyz qqq zzz", "fdsfsd ghjk"])

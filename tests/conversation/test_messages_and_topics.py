@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from bot.conversation.messages import commune_payload, entry_payload, intent_payload, short_title, topic_payload
+from bot.conversation.buttons import commune_payload, entry_payload, intent_payload, short_title, topic_payload
 from bot.conversation.topics import MENU, menu_buttons, menu_topic, topic_from_text, topic_message, topic_questions
 from bot.knowledge.schema import TOPIC_FILES, KnowledgeEntry
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.conversation.nlu_examples import hand_written_examples, question_examples, render_nlu
+from bot.knowledge.nlu_examples import hand_written_examples, question_examples, render_nlu
 from bot.knowledge.schema import KnowledgeEntry
 from bot.rasa_model import GENERATED_NLU, generated_nlu, training_hash, training_inputs, write_generated_nlu
 from bot.settings import PROJECT_ROOT
@@ -43,25 +43,27 @@ def test_rendered_file_is_rasa_nlu_yaml(entries: list[KnowledgeEntry]):
 
 
 def make_project(root: Path) -> Path:
+    root.mkdir()
     for name in ("config.yml", "domain.yml"):
         shutil.copy(PROJECT_ROOT / name, root / name)
     (root / "data").mkdir()
     shutil.copy(PROJECT_ROOT / "data" / "nlu.yml", root / "data" / "nlu.yml")
-    (root / "knowledge").mkdir()
-    (root / "knowledge" / "bhyt_dien_tu.yml").write_text(ENTRY, encoding="utf-8")
     return root
 
 
 def test_model_hash_follows_the_knowledge_questions_not_the_answers(tmp_path: Path):
-    root = make_project(tmp_path)
-    before = training_hash(root)
-    path = write_generated_nlu(root)
+    root = make_project(tmp_path / "project")
+    knowledge_dir = tmp_path / "elsewhere" / "knowledge"  # KNOWLEDGE_DIR need not be under the project
+    knowledge_dir.mkdir(parents=True)
+    knowledge = knowledge_dir / "bhyt_dien_tu.yml"
+    knowledge.write_text(ENTRY, encoding="utf-8")
+    before = training_hash(knowledge_dir, root)
+    path = write_generated_nlu(knowledge_dir, root)
     assert path == root / GENERATED_NLU and "Ứng dụng VssID là gì?" in path.read_text(encoding="utf-8")
     assert path not in training_inputs(root)
-    assert training_hash(root) == before  # the generated file itself is not an input, its content is
-    knowledge = root / "knowledge" / "bhyt_dien_tu.yml"
+    assert training_hash(knowledge_dir, root) == before  # the generated file itself is not an input, its content is
     knowledge.write_text(ENTRY.replace("ứng dụng của BHXH", "ứng dụng chính thức của BHXH"), encoding="utf-8")
-    assert training_hash(root) == before
+    assert training_hash(knowledge_dir, root) == before
     knowledge.write_text(ENTRY.replace("Ứng dụng VssID là gì?", "VssID dùng để làm gì?"), encoding="utf-8")
-    assert training_hash(root) != before
-    assert "VssID dùng để làm gì?" in generated_nlu(root)
+    assert training_hash(knowledge_dir, root) != before
+    assert "VssID dùng để làm gì?" in generated_nlu(knowledge_dir, root)

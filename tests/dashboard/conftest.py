@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 
 from bot.accounts.users import create_user
 from bot.db import make_engine, migrate
-from bot.escalations.communes import load_province
-from bot.escalations.notify import ChannelNotifier, WebInboxNotifier
-from bot.gaps.service import GapService
+from bot.delivery import ChannelNotifier, WebInboxNotifier
+from bot.gaps.reporter import GapReporter
+from bot.gateway import create_app
 from bot.models import utcnow
+from bot.province import load_province
 from bot.settings import PROJECT_ROOT, Settings
-from bot.web.app import create_app
 from tests.dashboard.helpers import PASSWORD
 from tests.escalations.helpers import RecordingNotifier, WordEmbedder
 from tests.processes import free_port
@@ -53,7 +53,7 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "dashboard.db"
     engine = make_engine(f"sqlite:///{path}")
     migrate(engine)
-    province = load_province()
+    province = load_province(PROJECT_ROOT / "config" / "communes.yml")
     for username, (role, commune) in ACCOUNTS.items():
         create_user(engine, province, username, PASSWORD, role, commune_code=commune)
     with engine.connect() as connection:
@@ -81,7 +81,7 @@ def app(settings: Settings, tmp_path: Path, telegram: RecordingNotifier) -> Fast
     """The gateway with a fast deterministic embedder for gap clustering and a recording Telegram notifier."""
     app = create_app(settings)
     services = app.state.dashboard
-    services.gaps = GapService(settings, services.engine, services.knowledge, embedder=WordEmbedder(),
+    services.gaps = GapReporter(settings, services.engine, services.knowledge, embedder=WordEmbedder(),
                                cache_path=tmp_path / "embeddings.sqlite")
     services.notifier = ChannelNotifier({"web": WebInboxNotifier(services.engine), "telegram": telegram})
     services.clock = Clock()

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.accounts.users import disable_user, set_password
-from bot.web.app import create_app
+from bot.gateway import create_app
 from tests.dashboard.helpers import PASSWORD, csrf, login, post
 
 PAGES = ["/dashboard/", "/dashboard/gaps", "/dashboard/drafts", "/dashboard/knowledge",

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
-from bot.gaps.service import GapService
+from bot.gaps.reporter import GapReporter
 from bot.questionlog import record_feedback, record_question
 from tests.dashboard.gap_questions import GAP_GROUPS, SINGLE_QUESTIONS
 from tests.dashboard.helpers import abstained, escalate
@@ -23,7 +23,7 @@ DISLIKED = "so tiem chung dien tu cua con xem o dau vay"
 @pytest.fixture
 def report(client: TestClient, settings):
     services = client.app.state.dashboard
-    services.gaps = GapService(settings, services.engine, services.knowledge)  # the configured embedder
+    services.gaps = GapReporter(settings, services.engine, services.knowledge)  # the configured embedder
     engine = services.engine
     clinic = GAP_GROUPS["dat_lich_kham"]
     abstained(engine, settings, *(q for name, qs in GAP_GROUPS.items() for q in qs if name != "dat_lich_kham"),

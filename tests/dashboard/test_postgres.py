@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from bot.accounts.lockout import sign_in
 from bot.accounts.users import create_user
 from bot.db import make_engine, migrate
-from bot.escalations.communes import load_province
 from bot.gaps.drafts import DraftError, dismiss_items
 from bot.knowledge.live import KnowledgeSync, current_revision, publish_change
 from bot.models import utcnow
+from bot.province import load_province
 from bot.settings import Settings
 from tests.dashboard.test_live_sync import entry, retriever
 from tests.postgres_server import PostgresServer, find_bin_dir
@@ -57,7 +57,7 @@ def test_concurrent_publishers_get_consecutive_revisions_and_a_replica_sees_them
 
 def test_lockout_and_gap_reviews(engine: Engine):
     settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
-    create_user(engine, load_province(), "pg_admin", "mật khẩu đủ dài", "ict_admin")
+    create_user(engine, load_province(settings.communes_file), "pg_admin", "mật khẩu đủ dài", "ict_admin")
     now = utcnow()
     for _ in range(settings.dashboard_login_max_failures):
         assert not sign_in(engine, settings, "pg_admin", "sai", "10.0.0.1", now).ok

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from bot.escalations.web_inbox import web_messages_after
+from bot.limits import TEAM_ANSWER_CHARS
+from bot.web.inbox import web_messages_after
 from tests.dashboard.helpers import escalate, post
 
 
@@ -33,10 +34,10 @@ def test_claim_then_answer_reaches_the_web_citizen_and_moves_the_ticket_to_histo
     post(lan, f"/dashboard/escalations/{code}/answer", {"text": answer})
     page = lan.get(f"/dashboard/escalations/{code}").text
     assert "Đã trả lời 1 phiếu; đã gửi tới 1 người dân." in page and "Đã trả lời" in page
-    [message] = web_messages_after("widget-77", 0, engine=engine)
-    assert answer in message.text and code in message.text
-    assert [b["payload"] for b in message.buttons] == [f'/feedback_good{{"ticket": "{code}"}}',
-                                                       f'/feedback_bad{{"ticket": "{code}"}}']
+    [waiting] = web_messages_after(engine, "widget-77", 0)
+    assert answer in waiting.message.text and code in waiting.message.text
+    assert [b.payload for b in waiting.message.buttons] == [f'/feedback_good{{"ticket": "{code}"}}',
+                                                            f'/feedback_bad{{"ticket": "{code}"}}']
     queue = lan.get("/dashboard/escalations").text
     waiting = queue[queue.index("Đang chờ xử lý"):queue.index("Đã xử lý")]
     assert code not in waiting and code in queue[queue.index("Đã xử lý"):]
@@ -50,9 +51,9 @@ def test_an_answer_to_a_telegram_citizen_goes_through_the_telegram_notifier(clie
                     channel="telegram", chat_id="5550001")
     lan = browser_for("tanlap_lan")
     post(lan, f"/dashboard/escalations/{code}/answer", {"text": "Bạn nộp hồ sơ tại bộ phận một cửa của xã."})
-    [(channel, chat_id, text, buttons)] = telegram.sent
-    assert (channel, chat_id) == ("telegram", "5550001")
-    assert "bộ phận một cửa" in text and len(buttons) == 2
+    [delivery] = telegram.sent
+    assert (delivery.channel, delivery.chat_id) == ("telegram", "5550001")
+    assert "bộ phận một cửa" in delivery.message.text and len(delivery.message.buttons) == 2
 
 
 def test_a_failed_delivery_is_reported_and_the_ticket_is_still_answered(client: TestClient, settings, browser_for,
@@ -64,6 +65,16 @@ def test_a_failed_delivery_is_reported_and_the_ticket_is_still_answered(client: 
     post(lan, f"/dashboard/escalations/{code}/answer", {"text": "Bạn xem trong ứng dụng VNeID, mục Sức khỏe."})
     page = lan.get(f"/dashboard/escalations/{code}").text
     assert "1 tin chưa gửi được" in page and "Đã trả lời" in page
+
+
+def test_a_dashboard_answer_is_limited_like_one_from_telegram(client: TestClient, settings, browser_for):
+    code = escalate(client.app.state.dashboard.engine, settings, "Đổi thẻ căn cước ở đâu?")
+    lan = browser_for("tanlap_lan")
+    page = lan.get(f"/dashboard/escalations/{code}").text
+    assert f'name="text" rows="6" required maxlength="{TEAM_ANSWER_CHARS}"' in page
+    post(lan, f"/dashboard/escalations/{code}/answer", {"text": "Bạn mang giấy hẹn tới công an xã. " * 200})
+    answer = client.app.state.dashboard.workflow.get(code).answer
+    assert answer is not None and len(answer) == TEAM_ANSWER_CHARS
 
 
 def test_empty_answers_and_wrong_states_get_a_polite_notice(client: TestClient, settings, browser_for):
@@ -79,7 +90,7 @@ def test_empty_answers_and_wrong_states_get_a_polite_notice(client: TestClient, 
 
 def test_the_answer_reaches_a_telegram_citizen_through_the_bot_api(settings, tmp_path):
     """The real sender against the fake Bot API: sent on the gateway's loop while the route works in a thread."""
-    from bot.web.app import create_app
+    from bot.gateway import create_app
     from tests.dashboard.helpers import login
     from tests.fake_telegram import FakeTelegram
 

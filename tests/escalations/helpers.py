@@ -6,8 +6,13 @@ import hashlib
 
 import numpy as np
 
+from bot.delivery import Delivery
 from bot.escalations.intake import EscalationRequest
+from bot.settings import PROJECT_ROOT
 from bot.text import fold
+
+COMMUNES_FILE = PROJECT_ROOT / "config" / "communes.yml"
+"""The sample province the tests run on (the `COMMUNES_FILE` default)."""
 
 
 def request(question: str = "VNeID báo lỗi không đăng nhập được", commune: str = "SL03", chat_id: str = "s-1",
@@ -41,12 +46,12 @@ class RecordingNotifier:
     """A `Notifier` that keeps what it was asked to send (optionally failing the first `fail` calls)."""
 
     def __init__(self, fail: int = 0) -> None:
-        self.sent: list[tuple[str, str, str, list[dict] | None]] = []
+        self.sent: list[Delivery] = []
         self._fail = fail
 
-    def deliver(self, channel: str, chat_id: str, text: str, buttons: list[dict] | None) -> None:
-        """Record the message, or raise while failures remain."""
+    def deliver(self, delivery: Delivery) -> None:
+        """Record the delivery, or raise while failures remain."""
         if self._fail:
             self._fail -= 1
             raise ConnectionError("simulated network failure")
-        self.sent.append((channel, chat_id, text, buttons))
+        self.sent.append(delivery)

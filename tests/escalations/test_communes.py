@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.escalations.communes import load_communes, load_province, match_commune
+from bot.province import load_province, match_commune
+from tests.escalations.helpers import COMMUNES_FILE
 
-COMMUNES = load_communes()
+COMMUNES = load_province(COMMUNES_FILE).communes
 
 
 def names(text: str) -> list[str]:
@@ -16,7 +17,7 @@ def names(text: str) -> list[str]:
 
 
 def test_sample_province_has_a_dozen_communes_each_with_a_team() -> None:
-    province = load_province()
+    province = load_province(COMMUNES_FILE)
     assert province.name == "Tỉnh Sơn Lâm"
     assert 10 <= len(COMMUNES) <= 15
     assert len({c.code for c in COMMUNES}) == len(COMMUNES)
@@ -31,7 +32,7 @@ def test_sample_province_has_a_dozen_communes_each_with_a_team() -> None:
 
 
 def test_team_member_lookup_ignores_case_and_at_sign() -> None:
-    team = load_province().commune("SL03").team
+    team = load_province(COMMUNES_FILE).commune("SL03").team
     assert team.member("@TanLap_Lan").display_name == "Nguyễn Thị Lan"
     assert team.member("someone_else") is None
 
@@ -76,4 +77,4 @@ def test_duplicate_codes_are_rejected(tmp_path: Path) -> None:
     path = tmp_path / "communes.yml"
     path.write_text("communes:\n  - {code: A, name: Xã Một}\n  - {code: A, name: Xã Hai}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unique"):
-        load_communes(path)
+        load_province(path)

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from bot.db import make_engine
 from bot.escalations.intake import outbox_for
-from bot.escalations.store import PendingEscalation
+from bot.escalations.persist import PendingEscalation
+from bot.gateway import create_app
 from bot.models import Escalation, utcnow
 from bot.settings import Settings
-from bot.web.app import create_app
 from tests.processes import free_port
 
 

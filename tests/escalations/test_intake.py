@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from bot.escalations import store
+from bot.escalations import persist
 from bot.escalations.intake import escalation_status, submit_escalation
 from bot.models import Escalation, EscalationContact
 from bot.settings import Settings
@@ -45,7 +45,7 @@ def test_a_taken_ticket_code_is_replaced(engine: Engine, settings: Settings, mon
     first = submit_escalation(request(), engine=engine, settings=settings)
     codes = iter([first, "TL-22222"])
     monkeypatch.setattr("bot.escalations.intake.new_ticket_code", lambda: next(codes))
-    monkeypatch.setattr(store, "new_ticket_code", lambda: next(codes))
+    monkeypatch.setattr(persist, "new_ticket_code", lambda: next(codes))
     second = submit_escalation(request(chat_id="s-2"), engine=engine, settings=settings)
     assert second == "TL-22222"
     with Session(engine) as session:

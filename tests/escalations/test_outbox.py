@@ -20,7 +20,7 @@ from bot.db import make_engine, migrate
 from bot.escalations.dedup import DedupRule
 from bot.escalations.intake import escalation_status, outbox_for, replay_outbox, submit_escalation
 from bot.escalations.outbox import Outbox
-from bot.escalations.store import PendingEscalation, store_escalation
+from bot.escalations.persist import PendingEscalation, store_escalation
 from bot.models import Escalation, OutboxReplay, utcnow
 from bot.settings import Settings
 from tests.escalations.helpers import request
@@ -107,7 +107,7 @@ def test_a_crash_in_the_middle_of_a_replay_loses_and_duplicates_nothing(outage_d
         "import os, sys\n"
         "from bot.escalations.intake import outbox_for\n"
         "from bot.escalations.dedup import DedupRule\n"
-        "from bot.escalations.store import store_escalation\n"
+        "from bot.escalations.persist import store_escalation\n"
         "from bot.db import make_engine\nfrom bot.settings import Settings\n"
         "settings = Settings(); engine = make_engine(settings.database_url); done = []\n"
         "def write(pending):\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.escalations.phone import mask_phone, normalize_mobile
 from bot.escalations.states import TRANSITIONS, InvalidTransition, check_transition
-from bot.escalations.tickets import ALPHABET, find_ticket_code, new_ticket_code
+from bot.escalations.ticket_codes import ALPHABET, find_ticket_code, new_ticket_code
+from bot.phone import mask_phone, normalize_mobile
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,15 @@ import pytest
 from sqlalchemy import Engine, create_engine, func, select, update
 from sqlalchemy.orm import Session
 
+from bot.delivery import ChannelNotifier, Delivery, WebInboxNotifier, deliver_all
 from bot.escalations.intake import submit_escalation
-from bot.escalations.notify import ChannelNotifier, WebInboxNotifier, deliver_all
-from bot.escalations.web_inbox import queue_web_message, web_messages_after
 from bot.escalations.workflow import Workflow
+from bot.messages import Button, Message
 from bot.models import Feedback, QuestionLog, WebInboxMessage, utcnow
-from bot.questionlog import purge_expired, record_feedback, record_question
+from bot.questionlog import record_feedback, record_question
 from bot.settings import Settings
+from bot.upkeep import purge_retained
+from bot.web.inbox import queue_web_message, web_messages_after
 from tests.escalations.helpers import RecordingNotifier, request
 
 
@@ -61,14 +63,14 @@ def test_purge_keeps_only_the_retention_window(engine: Engine, settings: Setting
     new = record_question("web", "s", "new", "answer", "e", 0.9, {}, False, engine=engine, settings=settings)
     record_feedback(old, "e", "good", "web", "s", engine=engine, settings=settings)
     record_feedback(new, "e", "bad", "web", "s", engine=engine, settings=settings)
-    queue_web_message("s", "old message", engine=engine)
+    queue_web_message(engine, "s", Message("old message"))
     with Session(engine) as session:
         past = utcnow() - timedelta(days=31)
         session.execute(update(QuestionLog).where(QuestionLog.id == old).values(created_at=past))
         session.execute(update(Feedback).where(Feedback.question_id == old).values(created_at=past))
         session.execute(update(WebInboxMessage).values(created_at=past))
         session.commit()
-    assert purge_expired(engine=engine, settings=settings) == 3
+    assert purge_retained(engine, settings) == 3
     with Session(engine) as session:
         assert session.scalars(select(QuestionLog.id)).all() == [new]
         assert session.scalars(select(Feedback.question_id)).all() == [new]
@@ -76,13 +78,13 @@ def test_purge_keeps_only_the_retention_window(engine: Engine, settings: Setting
 
 
 def test_web_inbox_returns_messages_after_an_id(engine: Engine) -> None:
-    first = queue_web_message("session-a", "Xin chào", engine=engine)
-    queue_web_message("session-b", "Không phải của bạn", engine=engine)
-    second = queue_web_message("session-a", "Trả lời", [{"title": "👍", "payload": "/feedback_good"}], engine=engine)
-    assert [m.text for m in web_messages_after("session-a", 0, engine=engine)] == ["Xin chào", "Trả lời"]
-    [later] = web_messages_after("session-a", first, engine=engine)
-    assert (later.id, later.buttons) == (second, [{"title": "👍", "payload": "/feedback_good"}])
-    assert web_messages_after("session-a", second, engine=engine) == []
+    first = queue_web_message(engine, "session-a", Message("Xin chào"))
+    queue_web_message(engine, "session-b", Message("Không phải của bạn"))
+    second = queue_web_message(engine, "session-a", Message("Trả lời", [Button("👍", "/feedback_good")]))
+    assert [m.message.text for m in web_messages_after(engine, "session-a", 0)] == ["Xin chào", "Trả lời"]
+    [later] = web_messages_after(engine, "session-a", first)
+    assert (later.id, later.message) == (second, Message("Trả lời", [Button("👍", "/feedback_good")]))
+    assert web_messages_after(engine, "session-a", second) == []
 
 
 def test_team_answer_reaches_web_and_telegram_citizens(workflow: Workflow, engine: Engine,
@@ -96,9 +98,9 @@ def test_team_answer_reaches_web_and_telegram_citizens(workflow: Workflow, engin
     assert deliveries[0].channel == "web"
     assert deliveries[1].channel == "telegram"
     assert deliver_all(deliveries, notifier) == []
-    [message] = web_messages_after("widget-1", 0, engine=engine)
-    assert "Bạn vào mục Hồ sơ để xem." in message.text and web in message.text
-    assert message.buttons[0]["payload"] == f'/feedback_good{{"ticket": "{web}"}}'
-    assert [(c, chat) for c, chat, _, _ in telegram.sent] == [("telegram", "99")]
+    [waiting] = web_messages_after(engine, "widget-1", 0)
+    assert "Bạn vào mục Hồ sơ để xem." in waiting.message.text and web in waiting.message.text
+    assert waiting.message.buttons[0].payload == f'/feedback_good{{"ticket": "{web}"}}'
+    assert [(d.channel, d.chat_id) for d in telegram.sent] == [("telegram", "99")]
     with pytest.raises(ValueError):
-        WebInboxNotifier(engine).deliver("telegram", "99", "x", None)
+        WebInboxNotifier(engine).deliver(Delivery("telegram", "99", Message("x")))

@@ -11,6 +11,7 @@ from bot.escalations.intake import submit_escalation
 from bot.escalations.routing import dispatch_team_notices
 from bot.escalations.sla import sla_check
 from bot.escalations.workflow import Workflow
+from bot.messages import Button
 from bot.models import Escalation
 from bot.settings import Settings
 from tests.escalations.helpers import RecordingNotifier, WordEmbedder, request
@@ -27,12 +28,11 @@ def test_each_escalation_goes_to_its_communes_team_group_once(workflow: Workflow
     notifier = RecordingNotifier()
     sent = dispatch_team_notices(workflow, notifier)
     assert [d.ticket_code for d in sent] == [tan_lap, hoa_binh]
-    assert [(channel, chat) for channel, chat, _, _ in notifier.sent] == \
+    assert [(d.channel, d.chat_id) for d in notifier.sent] == \
         [("telegram", "-1001000000103"), ("telegram", "-1001000000102")]
-    text, buttons = notifier.sent[0][2], notifier.sent[0][3]
+    text, buttons = notifier.sent[0].message.text, notifier.sent[0].message.buttons
     assert tan_lap in text and "Xã Tân Lập" in text and "091****678" in text and "0912345678" not in text
-    assert buttons == [{"title": "Nhận xử lý", "payload": f"claim:{tan_lap}"},
-                       {"title": "Trả lời", "payload": f"answer:{tan_lap}"}]
+    assert buttons == [Button("Nhận xử lý", f"claim:{tan_lap}"), Button("Trả lời", f"answer:{tan_lap}")]
     assert dispatch_team_notices(workflow, notifier) == []
     assert len(notifier.sent) == 2
     assert [t.ticket_code for t in workflow.queue("SL08")] == [yen_hoa]  # that team works from the web queue
@@ -54,8 +54,8 @@ def test_merged_escalation_notice_names_the_first_ticket(workflow: Workflow, eng
                                settings=settings, embedder=embedder)
     notifier = RecordingNotifier()
     dispatch_team_notices(workflow, notifier)
-    assert "giống phiếu" not in notifier.sent[0][2]
-    assert f"giống phiếu {first}" in notifier.sent[1][2] and second in notifier.sent[1][2]
+    assert "giống phiếu" not in notifier.sent[0].message.text
+    assert f"giống phiếu {first}" in notifier.sent[1].message.text and second in notifier.sent[1].message.text
 
 
 def test_a_question_merged_across_communes_is_announced_to_both_teams(workflow: Workflow, engine: Engine,
@@ -67,8 +67,9 @@ def test_a_question_merged_across_communes_is_announced_to_both_teams(workflow: 
                                engine=engine, settings=settings, embedder=embedder)
     notifier = RecordingNotifier()
     dispatch_team_notices(workflow, notifier)
-    assert [chat for _, chat, _, _ in notifier.sent] == ["-1001000000103", "-1001000000105"]
-    assert second in notifier.sent[1][2] and f"giống phiếu {first} (Xã Tân Lập)" in notifier.sent[1][2]
+    assert [d.chat_id for d in notifier.sent] == ["-1001000000103", "-1001000000105"]
+    announced = notifier.sent[1].message.text
+    assert second in announced and f"giống phiếu {first} (Xã Tân Lập)" in announced
 
 
 def test_sla_reminds_then_reports_overdue_each_once(engine: Engine, settings: Settings) -> None:
@@ -87,14 +88,14 @@ def test_sla_reminds_then_reports_overdue_each_once(engine: Engine, settings: Se
     report = sla_check(workflow, START + timedelta(hours=5))
     assert sorted(report.reminded) == sorted([waiting, no_group]) and report.overdue == []
     assert [(d.chat_id, d.ticket_code) for d in report.deliveries] == [("-1001000000103", waiting)]
-    assert "chưa có ai nhận xử lý" in report.deliveries[0].text
+    assert "chưa có ai nhận xử lý" in report.deliveries[0].message.text
     assert sla_check(workflow, START + timedelta(hours=6)).reminded == []
 
     clock[0] = START + timedelta(hours=25)
     overdue = sla_check(workflow)
     assert sorted(overdue.overdue) == sorted([waiting, no_group]) and overdue.reminded == []
     assert {d.chat_id for d in overdue.deliveries} == {str(workflow.province.ict_department_chat_id)}
-    assert all("Quá hạn" in d.text for d in overdue.deliveries)
+    assert all("Quá hạn" in d.message.text for d in overdue.deliveries)
     assert sla_check(workflow, START + timedelta(hours=48)).overdue == []
 
 

@@ -30,8 +30,8 @@ def test_claim_then_answer_then_close(workflow: Workflow, engine: Engine, settin
     assert answered.answered == [code]
     [delivery] = answered.deliveries
     assert (delivery.channel, delivery.chat_id, delivery.ticket_code) == ("telegram", "555", code)
-    assert "Quên mật khẩu" in delivery.text and "Xã Tân Lập" in delivery.text
-    assert [b["title"] for b in delivery.buttons] == ["👍 Hữu ích", "👎 Chưa giúp được"]
+    assert "Quên mật khẩu" in delivery.message.text and "Xã Tân Lập" in delivery.message.text
+    assert [b.title for b in delivery.message.buttons] == ["👍 Hữu ích", "👎 Chưa giúp được"]
     view = workflow.get(code)
     assert (view.status, view.assignee, view.answer) == ("answered", "tanlap_lan", reply)
     assert escalation_status(code, engine=engine, settings=settings).answer.startswith("Bạn mở VNeID")
@@ -39,6 +39,21 @@ def test_claim_then_answer_then_close(workflow: Workflow, engine: Engine, settin
     assert workflow.get(code).status == "closed"
     with pytest.raises(InvalidTransition, match="'closed' to 'cancelled'"):
         workflow.cancel(code, "tanlap_lan")
+
+
+def test_the_provinces_tickets_newest_first_by_commune_and_status(workflow: Workflow, engine: Engine,
+                                                                   settings: Settings) -> None:
+    times = iter(datetime(2025, 8, 1, hour, tzinfo=UTC) for hour in (8, 9, 10))
+    timed = Workflow(engine, settings, clock=lambda: next(times))
+    first = submit(engine, settings, commune="SL03", chat_id="a")
+    second = submit(engine, settings, commune="SL01", chat_id="b")
+    third = submit(engine, settings, commune="SL03", chat_id="c")
+    timed.claim(third, "tanlap_lan")
+    assert [t.ticket_code for t in workflow.tickets()] == [third, second, first]
+    assert [t.ticket_code for t in workflow.tickets("SL03")] == [third, first]
+    assert [t.ticket_code for t in workflow.tickets("SL03", "open")] == [first]
+    assert [t.ticket_code for t in workflow.tickets(limit=1)] == [third]
+    assert workflow.tickets("SL99") == []
 
 
 def test_every_transition_records_its_time(engine: Engine, settings: Settings) -> None:

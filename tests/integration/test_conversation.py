@@ -12,12 +12,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db import get_engine
 from bot.escalations.intake import escalation_status
 from bot.knowledge.schema import KnowledgeEntry
 from bot.knowledge.store import load_knowledge
 from bot.models import Feedback, QuestionLog, utcnow
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, Settings
 from tests.processes import RunningAssistant
 
 pytestmark = pytest.mark.integration
@@ -61,7 +60,7 @@ def entry_of(payload: str) -> str:
 
 
 def latest_question(text: str) -> QuestionLog:
-    with Session(get_engine()) as session:
+    with Session(RunningAssistant.database()) as session:
         return session.scalars(select(QuestionLog).where(QuestionLog.text == text)
                                .order_by(QuestionLog.id.desc())).first()
 
@@ -110,7 +109,7 @@ def test_abstain_then_escalation_form_stores_a_ticket(assistant: RunningAssistan
     assert "091****678" in text_of(consent) and "0912345678" not in text_of(consent)
     done = text_of(chat.send("/affirm"))
     [code] = set(TICKET.findall(done))
-    status = escalation_status(code)
+    status = escalation_status(code, engine=RunningAssistant.database(), settings=Settings())
     assert status is not None and (status.commune_code, status.status) == ("SL03", "open")
     assert code in text_of(chat.send(f"phiếu {code} thế nào rồi?"))
 
@@ -129,7 +128,7 @@ def test_feedback_is_stored(assistant: RunningAssistant):
     chat.send("Cài ứng dụng VssID thật ở đâu để không bị cài nhầm ứng dụng giả?")
     reply = chat.send("/feedback_bad")
     assert payloads(reply) == ["/affirm", "/deny"]
-    with Session(get_engine()) as session:
+    with Session(RunningAssistant.database()) as session:
         rows = session.scalars(select(Feedback).where(Feedback.created_at >= started,
                                                       Feedback.entry_id == "bhyt-vssid-cai-dat")).all()
     assert [(r.rating, r.channel) for r in rows] == [("bad", "web")]

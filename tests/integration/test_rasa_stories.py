@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.rasa_model import ensure_trained, rasa_env, rasa_executable
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, Settings
 from tests.processes import free_port
 
 pytestmark = pytest.mark.integration
@@ -21,7 +21,7 @@ STORIES = PROJECT_ROOT / "tests" / "stories"
 @pytest.fixture(scope="module")
 def model() -> Path:
     """The model for the current inputs (trained now if needed; this also writes the generated NLU file)."""
-    path, _ = ensure_trained()
+    path, _ = ensure_trained(Settings().knowledge_dir)
     return path
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.web.app import create_app
+from bot.gateway import create_app
 from tests.web.gateway import offline_settings
 
 

@@ -49,3 +49,25 @@ def test_healthz_reports_each_component(client: TestClient):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["components"] == {"rasa": "down", "actions": "down", "database": "ok"}
+
+
+def test_openapi_documents_the_chat_request_reply_and_errors(client: TestClient):
+    schema = client.get("/openapi.json").json()
+    chat = schema["paths"]["/api/chat"]["post"]
+    request = chat["requestBody"]["content"]["application/json"]["schema"]
+    assert request["required"] == ["session_id", "text"] and request["properties"]["text"]["maxLength"] == 2000
+    reply = chat["responses"]["200"]["content"]["application/json"]["schema"]
+    assert reply == {"$ref": "#/components/schemas/ChatReply"}
+    for status in ("400", "413", "422", "503"):
+        assert chat["responses"][status]["content"]["application/json"]["schema"] == \
+            {"$ref": "#/components/schemas/ChatError"}
+    components = schema["components"]["schemas"]
+    assert set(components["ChatMessage"]["properties"]) == {"text", "buttons"}
+    assert set(components["ChatButton"]["properties"]) == {"title", "payload"}
+    assert client.get("/docs").status_code == 200
+
+
+def test_the_reasons_stay_in_vietnamese_with_the_models_declared(client: TestClient):
+    response = client.post("/api/chat", content=b'{"session_id": "abc", "text": 5}',
+                           headers={"content-type": "application/json"})
+    assert (response.status_code, response.json()) == (422, {"error": "text phải là một chuỗi văn bản."})

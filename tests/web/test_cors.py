@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from bot.gateway import create_app
 from bot.settings import Settings
-from bot.web.app import create_app
 from tests.web.gateway import offline_settings
 
 PORTAL = "https://xa-yenhoa.sonlam.gov.vn"

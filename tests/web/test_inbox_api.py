@@ -12,22 +12,23 @@ import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from bot.escalations.web_inbox import queue_web_message
+from bot.gateway import create_app
+from bot.messages import Button, Message
 from bot.settings import Settings
 from bot.web import inbox_api
-from bot.web.app import create_app
+from bot.web.inbox import queue_web_message
 from tests.processes import free_port
 from tests.web.gateway import offline_settings
 
 
-def queue(client: TestClient, session_id: str, message: str, buttons: list[dict] | None = None) -> int:
-    return queue_web_message(session_id, message, buttons, engine=client.app.state.engine)
+def queue(client: TestClient, session_id: str, text: str, buttons: list[Button] | None = None) -> int:
+    return queue_web_message(client.app.state.gateway.engine, session_id, Message(text, buttons or []))
 
 
 def test_messages_come_in_order_for_their_session_only(client: TestClient):
     first = queue(client, "w-citizen", "Tổ công nghệ số đã nhận câu hỏi của bạn.")
     queue(client, "w-other", "Tin nhắn của người khác.")
-    buttons = [{"title": "👍 Hữu ích", "payload": "/feedback_good"}]
+    buttons = [Button("👍 Hữu ích", "/feedback_good")]
     second = queue(client, "w-citizen", "Câu trả lời của tổ: bạn mở ứng dụng VssID.", buttons)
     third = queue(client, "w-citizen", "Bạn cần hỏi thêm gì không?")
 
@@ -37,7 +38,7 @@ def test_messages_come_in_order_for_their_session_only(client: TestClient):
     messages = response.json()["messages"]
     assert [m["id"] for m in messages] == [first, second, third]
     assert messages[1]["text"] == "Câu trả lời của tổ: bạn mở ứng dụng VssID."
-    assert messages[1]["buttons"] == buttons
+    assert messages[1]["buttons"] == [{"title": "👍 Hữu ích", "payload": "/feedback_good"}]
     assert messages[0]["buttons"] == [] and messages[0]["created_at"]
 
     later = client.get("/api/messages", params={"session_id": "w-citizen", "after": str(first)}).json()["messages"]
@@ -83,7 +84,7 @@ def test_event_streams_past_the_limit_are_refused(client: TestClient, monkeypatc
 
 
 def test_database_trouble_gives_503_not_500(client: TestClient):
-    with client.app.state.engine.begin() as connection:
+    with client.app.state.gateway.engine.begin() as connection:
         connection.execute(text("DROP TABLE web_messages"))
     response = client.get("/api/messages", params={"session_id": "w-citizen"})
     assert response.status_code == 503
@@ -140,8 +141,8 @@ def read_events(lines: Iterator[str], count: int) -> list[dict[str, str]]:
 
 
 def test_event_stream_pushes_waiting_and_new_messages(live: LiveGateway):
-    engine = live.app.state.engine
-    waiting = queue_web_message("w-stream", "Tin nhắn đang chờ.", engine=engine)
+    engine = live.app.state.gateway.engine
+    waiting = queue_web_message(engine, "w-stream", Message("Tin nhắn đang chờ."))
     url = f"{live.base_url}/api/events"
     origin = {"origin": "https://xa-yenhoa.sonlam.gov.vn"}
     with httpx.stream("GET", url, params={"session_id": "w-stream"}, headers=origin, timeout=20) as response:
@@ -153,10 +154,9 @@ def test_event_stream_pushes_waiting_and_new_messages(live: LiveGateway):
         assert first[0]["id"] == str(waiting)
         assert '"Tin nhắn đang chờ."' in first[0]["data"]
         queued_at = time.monotonic()
-        fresh = queue_web_message("w-stream", "Câu trả lời của tổ công nghệ số.", [
-            {"title": "Hỏi tiếp", "payload": "xin chào"}
-        ], engine=engine)
-        queue_web_message("w-someone-else", "Không phải của bạn.", engine=engine)
+        fresh = queue_web_message(engine, "w-stream", Message("Câu trả lời của tổ công nghệ số.",
+                                                              [Button("Hỏi tiếp", "xin chào")]))
+        queue_web_message(engine, "w-someone-else", Message("Không phải của bạn."))
         second = read_events(lines, 1)
         assert second[0]["id"] == str(fresh)
         assert "Câu trả lời của tổ công nghệ số." in second[0]["data"] and '"payload": "xin chào"' in second[0]["data"]
@@ -164,9 +164,9 @@ def test_event_stream_pushes_waiting_and_new_messages(live: LiveGateway):
 
 
 def test_event_stream_resumes_after_last_event_id(live: LiveGateway):
-    engine = live.app.state.engine
-    seen = queue_web_message("w-resume", "Đã xem.", engine=engine)
-    unseen = queue_web_message("w-resume", "Chưa xem.", engine=engine)
+    engine = live.app.state.gateway.engine
+    seen = queue_web_message(engine, "w-resume", Message("Đã xem."))
+    unseen = queue_web_message(engine, "w-resume", Message("Chưa xem."))
     url = f"{live.base_url}/api/events"
     params = {"session_id": "w-resume", "after": "0"}
     with httpx.stream("GET", url, params=params, headers={"last-event-id": str(seen)}, timeout=20) as response:

@@ -1,9 +1,12 @@
-"""The Telegram channel process: long polling by default, a webhook when a public URL is configured."""
+"""The Telegram channel process: long polling by default, a webhook when a public URL is configured.
+
+This is the process's entry point (`trolyso telegram`): it gets the settings from the command line and wires
+the channel's parts (Rasa client, team groups, outbound notifier, team job) for them.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 import signal
@@ -18,12 +21,13 @@ from bot.channels.telegram import texts
 from bot.channels.telegram.handlers import ChannelHandlers
 from bot.channels.telegram.health import HealthServer
 from bot.channels.telegram.keyboards import CallbackPayloads
-from bot.channels.telegram.notifier import ChannelOutbound
+from bot.channels.telegram.outbound import ChannelOutbound
 from bot.channels.telegram.ratelimit import ChatRateLimiter
 from bot.channels.telegram.sender import api_urls
 from bot.channels.telegram.team import TeamHandlers
 from bot.channels.telegram.teamloop import TeamLoop
 from bot.channels.telegram.updates import PerChatUpdateProcessor
+from bot.db import get_engine
 from bot.escalations.workflow import Workflow
 from bot.rasa_client import RasaClient
 from bot.settings import Settings
@@ -52,7 +56,7 @@ def build_application(settings: Settings, workflow: Workflow | None = None) -> t
         .concurrent_updates(PerChatUpdateProcessor())
         .build()
     )
-    workflow = workflow or Workflow(settings=settings)
+    workflow = workflow or Workflow(get_engine(settings.database_url), settings)
     payloads = CallbackPayloads()
     handlers = ChannelHandlers(
         rasa=RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds),
@@ -104,6 +108,14 @@ def health_report(application: Application, handlers: ChannelHandlers, mode: str
     }
 
 
+def schedule_team_job(application: Application, team_loop: TeamLoop, interval: float) -> None:
+    """Run the team job now, then every `interval` seconds, on the application's job queue (started and stopped
+    with the application)."""
+    if application.job_queue is None:
+        raise RuntimeError("PTB's job queue is missing: install python-telegram-bot[job-queue] (APScheduler)")
+    application.job_queue.run_repeating(team_loop.run_job, interval=interval, first=0, name="team job")
+
+
 async def run_channel(settings: Settings, stop: asyncio.Event, workflow: Workflow | None = None) -> None:
     """Run the channel, and its team job every `TEAM_LOOP_INTERVAL_SECONDS`, until `stop` is set."""
     application, handlers = build_application(settings, workflow)
@@ -117,17 +129,15 @@ async def run_channel(settings: Settings, stop: asyncio.Event, workflow: Workflo
             await start_receiving(application, settings)
             await application.start()
             health.listen(settings.telegram_health_port)
-            team_job = asyncio.create_task(
-                TeamLoop(team.workflow, team.outbound.notifier(), settings.team_loop_interval_seconds).run_forever())
+            schedule_team_job(application, TeamLoop(team.workflow, team.outbound.notifier()),
+                              settings.team_loop_interval_seconds)
             logger.info("Telegram channel ready: @%s, %s", application.bot.username, mode)
             try:
                 await stop.wait()
             finally:
-                team_job.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await team_job
                 await health.close()
-                await application.updater.stop()
+                if application.updater is not None:
+                    await application.updater.stop()
                 await application.stop()
     finally:
         await team.outbound.aclose()

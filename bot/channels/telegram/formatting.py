@@ -12,7 +12,7 @@ import html
 import re
 from urllib.parse import urlsplit
 
-MAX_MESSAGE_UTF16 = 4096
+from bot.limits import TELEGRAM_MESSAGE_UTF16
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _SEPARATORS = ("\n\n", "\n", " ")
@@ -25,7 +25,7 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def split_message(text: str, limit: int = MAX_MESSAGE_UTF16) -> list[str]:
+def split_message(text: str, limit: int = TELEGRAM_MESSAGE_UTF16) -> list[str]:
     """Split `text` into chunks of at most `limit` UTF-16 units, on paragraph, line, then word boundaries.
 
     Blank-only input gives `[]`; no chunk starts or ends with white space.

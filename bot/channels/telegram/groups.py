@@ -1,8 +1,8 @@
 """Group chats: which messages are meant for the bot, and the text it should read.
 
 In a group the bot only reacts when addressed: a mention of its @username, a reply to one of its
-messages, or a command written for it (`/start@username`). Team groups will later use commands of
-their own (escalations, issue 7); they are addressed the same way.
+messages, or a command written for it (`/start@username`). The community tech teams' groups
+(`bot.channels.telegram.team`) are addressed the same way.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def addresses_bot(message: Message, bot_username: str, bot_id: int) -> bool:
     if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
         return True
     handle = "@" + bot_username.lower()
-    kinds = [MessageEntity.MENTION, MessageEntity.BOT_COMMAND]
+    kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.BOT_COMMAND]
     found = {**message.parse_entities(kinds), **message.parse_caption_entities(kinds)}
     for entity, text in found.items():
         if entity.type == MessageEntity.MENTION and text.lower() == handle:

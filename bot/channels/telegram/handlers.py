@@ -12,7 +12,7 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-from telegram import Bot, CallbackQuery, Update
+from telegram import Bot, CallbackQuery, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -28,17 +28,19 @@ from telegram.ext import (
 
 from bot.channels.telegram import texts
 from bot.channels.telegram.groups import addresses_bot, is_group, without_mention
-from bot.channels.telegram.keyboards import TOPIC_BUTTONS, CallbackPayloads, inline_keyboard
+from bot.channels.telegram.keyboards import CallbackPayloads, inline_keyboard
 from bot.channels.telegram.ratelimit import ChatRateLimiter, Verdict
 from bot.channels.telegram.sender import send_bot_message, send_html
+from bot.conversation.topics import menu_buttons
+from bot.limits import CHAT_MESSAGE_CHARS
 from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.sender_ids import sender_id
 
 if TYPE_CHECKING:
     from bot.channels.telegram.team import TeamHandlers
 
 logger = logging.getLogger(__name__)
 
-MAX_TEXT_CHARS = 2000
 GATE_GROUP = -2
 RATE_GROUP = -1
 NEW_MESSAGE = filters.UpdateType.MESSAGE
@@ -52,9 +54,11 @@ def mask_id(value: int | str) -> str:
     return f"{text[:2]}{'*' * (len(text) - 4)}{text[-2:]}"
 
 
-def rasa_sender(chat_id: int) -> str:
-    """The Rasa sender id of a Telegram chat."""
-    return f"tg:{chat_id}"
+def message_of(update: Update) -> Message:
+    """The new message of an update, which the message handlers' `NEW_MESSAGE` filter guarantees."""
+    if update.message is None:
+        raise TypeError("a message handler was given an update without a new message")
+    return update.message
 
 
 async def acknowledge(query: CallbackQuery) -> None:
@@ -119,39 +123,41 @@ class ChannelHandlers:
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/start: the welcome and the topic keyboard."""
-        await self._welcome(context.bot, update.effective_chat.id)
+        await self._welcome(context.bot, message_of(update).chat.id)
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/help: how to use the assistant."""
-        await send_html(context.bot, update.effective_chat.id, texts.HELP)
+        await send_html(context.bot, message_of(update).chat.id, texts.HELP)
 
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/huy: ask Rasa to cancel whatever form is in progress."""
-        await self._converse(context.bot, update.effective_chat.id, texts.CANCEL_REQUEST, texts.CANCELLED)
+        await self._converse(context.bot, message_of(update).chat.id, texts.CANCEL_REQUEST, texts.CANCELLED)
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command the bot does not have."""
-        await send_html(context.bot, update.effective_chat.id, texts.UNKNOWN_COMMAND)
+        await send_html(context.bot, message_of(update).chat.id, texts.UNKNOWN_COMMAND)
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A citizen's text: to Rasa, and its answers back."""
-        message = update.message
+        message = message_of(update)
         text = message.text or ""
         if is_group(message.chat):
             text = without_mention(text, context.bot.username)
         text = text.replace("\x00", "").strip()
         if not text:
             await self._welcome(context.bot, message.chat.id)
-        elif len(text) > MAX_TEXT_CHARS:
-            await send_html(context.bot, message.chat.id, texts.TOO_LONG.format(limit=MAX_TEXT_CHARS))
+        elif len(text) > CHAT_MESSAGE_CHARS:
+            await send_html(context.bot, message.chat.id, texts.TOO_LONG.format(limit=CHAT_MESSAGE_CHARS))
         else:
             await self._converse(context.bot, message.chat.id, text)
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A pressed inline button: acknowledge it and send its payload to Rasa."""
         query = update.callback_query
-        await acknowledge(query)
         chat = update.effective_chat
+        if query is None:
+            return
+        await acknowledge(query)
         if chat is None:
             return
         payload = self.payloads.decode(query.data or "")
@@ -162,7 +168,7 @@ class ChannelHandlers:
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Photos, voice, stickers, locations, files...: explain that only text is understood."""
-        await send_html(context.bot, update.effective_chat.id, texts.TEXT_ONLY)
+        await send_html(context.bot, message_of(update).chat.id, texts.TEXT_ONLY)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log an error without personal data and, when there is a chat, apologise in it."""
@@ -177,14 +183,14 @@ class ChannelHandlers:
                 await send_html(context.bot, chat.id, texts.SOMETHING_WRONG)
 
     async def _welcome(self, bot: Bot, chat_id: int) -> None:
-        await send_html(bot, chat_id, texts.WELCOME, inline_keyboard(TOPIC_BUTTONS, self.payloads))
+        await send_html(bot, chat_id, texts.WELCOME, inline_keyboard(menu_buttons(), self.payloads))
 
     async def _converse(self, bot: Bot, chat_id: int, text: str, if_silent: str = texts.NOT_UNDERSTOOD) -> None:
         """Send `text` to Rasa as this chat and relay its answers (`if_silent` when it has none)."""
         with contextlib.suppress(TelegramError):
             await bot.send_chat_action(chat_id, ChatAction.TYPING)
         try:
-            messages = await self.rasa.send(rasa_sender(chat_id), text)
+            messages = await self.rasa.send(sender_id("telegram", chat_id), text)
         except RasaUnavailable as exc:
             logger.warning("Rasa unavailable while answering chat %s: %r", mask_id(chat_id), exc.__cause__ or exc)
             await send_html(bot, chat_id, texts.RASA_DOWN)

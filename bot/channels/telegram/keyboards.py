@@ -1,4 +1,4 @@
-"""Rasa buttons as Telegram inline keyboards, within the 64-byte limit of callback data."""
+"""Buttons as Telegram inline keyboards, within the 64-byte limit of callback data."""
 
 from __future__ import annotations
 
@@ -9,18 +9,10 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.rasa_client import Button
+from bot.limits import TELEGRAM_CALLBACK_DATA_BYTES
+from bot.messages import Button
 
-MAX_CALLBACK_BYTES = 64
 STORED_PREFIX = "#p:"
-
-TOPIC_BUTTONS: tuple[Button, ...] = (
-    Button("🏛️ Dịch vụ công trực tuyến, VNeID", '/choose_topic{"topic":"dich_vu_cong"}'),
-    Button("💳 Thanh toán không dùng tiền mặt", '/choose_topic{"topic":"thanh_toan_so"}'),
-    Button("🏥 Bảo hiểm y tế điện tử, VssID", '/choose_topic{"topic":"bhyt_dien_tu"}'),
-    Button("🛒 Bán sản phẩm OCOP trên mạng", '/choose_topic{"topic":"ocop_tmdt"}'),
-    Button("📱 Kỹ năng số cơ bản", '/choose_topic{"topic":"ky_nang_so"}'),
-)
 
 
 class CallbackPayloads:
@@ -37,7 +29,7 @@ class CallbackPayloads:
 
     def encode(self, payload: str) -> str:
         """The callback data for `payload`."""
-        if len(payload.encode("utf-8")) <= MAX_CALLBACK_BYTES and not payload.startswith(STORED_PREFIX):
+        if len(payload.encode("utf-8")) <= TELEGRAM_CALLBACK_DATA_BYTES and not payload.startswith(STORED_PREFIX):
             return payload
         digest = hashlib.sha256(payload.encode("utf-8")).digest()
         key = STORED_PREFIX + base64.urlsafe_b64encode(digest[:12]).decode("ascii")

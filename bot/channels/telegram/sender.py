@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from types import TracebackType
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
@@ -11,7 +10,8 @@ from telegram.constants import ParseMode
 from bot.channels.telegram.formatting import split_message, to_html
 from bot.channels.telegram.keyboards import CallbackPayloads, inline_keyboard
 from bot.channels.telegram.texts import CHOOSE_BELOW
-from bot.rasa_client import BotMessage, Button
+from bot.messages import Message
+from bot.sender_ids import SENDER_PREFIXES
 
 TELEGRAM_API = "https://api.telegram.org"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -33,7 +33,7 @@ async def send_html(
     return sent.message_id
 
 
-async def send_bot_message(bot: Bot, chat_id: int, message: BotMessage, payloads: CallbackPayloads) -> list[int]:
+async def send_bot_message(bot: Bot, chat_id: int, message: Message, payloads: CallbackPayloads) -> list[int]:
     """Send one assistant message: split under the length limit, escaped, buttons under the last part."""
     keyboard = inline_keyboard(message.buttons, payloads)
     chunks = split_message(message.text)
@@ -49,14 +49,7 @@ def parse_chat_id(chat_id: int | str) -> int:
     """A Telegram chat id from an int, a numeric string, or a Rasa sender id `tg:<chat_id>`."""
     if isinstance(chat_id, int):
         return chat_id
-    return int(chat_id.strip().removeprefix("tg:"))
-
-
-def as_button(button: Button | Mapping[str, str]) -> Button:
-    """A `Button` from itself or from a `{"title": ..., "payload": ...}` mapping."""
-    if isinstance(button, Button):
-        return button
-    return Button(title=str(button.get("title", "")), payload=str(button.get("payload", "")))
+    return int(chat_id.strip().removeprefix(SENDER_PREFIXES["telegram"] + ":"))
 
 
 class TelegramSender:
@@ -72,12 +65,9 @@ class TelegramSender:
         self._bot = Bot(token, base_url=api, base_file_url=files)
         self._payloads = payloads or CallbackPayloads()
 
-    async def send_to(
-        self, chat_id: int | str, text: str, buttons: Sequence[Button | Mapping[str, str]] | None = None
-    ) -> list[int]:
-        """Send `text` (split and escaped like any answer) with optional buttons; return the message ids."""
+    async def send_to(self, chat_id: int | str, message: Message) -> list[int]:
+        """Send `message` (split and escaped like any answer, buttons under its last part); return the ids."""
         await self._bot.initialize()  # once: checks the token with getMe; a no-op afterwards
-        message = BotMessage(text=text, buttons=[as_button(b) for b in buttons or ()])
         return await send_bot_message(self._bot, parse_chat_id(chat_id), message, self._payloads)
 
     async def aclose(self) -> None:

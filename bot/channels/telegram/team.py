@@ -20,6 +20,8 @@ import asyncio
 import contextlib
 import logging
 import re
+from collections.abc import Callable, Collection, Coroutine
+from typing import Any
 
 from telegram import (
     Bot,
@@ -28,44 +30,54 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    MessageEntity,
     ReplyParameters,
     Update,
     User,
 )
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.channels.telegram import team_texts as texts
 from bot.channels.telegram.formatting import to_html
 from bot.channels.telegram.groups import addresses_bot
-from bot.channels.telegram.notifier import ChannelOutbound
+from bot.channels.telegram.outbound import ChannelOutbound
 from bot.channels.telegram.sender import NO_PREVIEW
-from bot.escalations import messages
-from bot.escalations.communes import Commune, TeamMember
-from bot.escalations.intake import DATABASE_DOWN
-from bot.escalations.notify import deliver_all
+from bot.db import DATABASE_UNREACHABLE_ERRORS
+from bot.delivery import deliver_all
+from bot.escalations import texts as escalation_texts
 from bot.escalations.states import ANSWERED, CLOSED, WAITING, InvalidTransition
-from bot.escalations.tickets import ALPHABET, LENGTH, find_ticket_code
+from bot.escalations.ticket_codes import ALPHABET, LENGTH, find_ticket_code
 from bot.escalations.workflow import NotTeamMember, TicketView, UnknownTicket, Workflow
+from bot.limits import TEAM_ANSWER_CHARS, TEAM_QUESTION_PREVIEW_CHARS, TELEGRAM_ALERT_CHARS, TELEGRAM_PLACEHOLDER_CHARS
 from bot.localtime import format_duration, format_time
+from bot.province import Commune, TeamMember
 
 logger = logging.getLogger(__name__)
 
 TEAM_GROUP = -3
 """PTB handler group of the team groups: before the channel's gate (-2), rate limit (-1) and handlers (0)."""
-MAX_ANSWER_CHARS = 3500
-"""Longest answer accepted, so that the citizen gets it in one Telegram message."""
-MAX_ALERT_CHARS = 200
-MAX_PLACEHOLDER_CHARS = 64
 QUEUE_SHOWN = 15
-QUESTION_PREVIEW_CHARS = 80
 CLAIM, ANSWER = "claim", "answer"
+TICKET_BUTTON = re.compile(rf"^({CLAIM}|{ANSWER}):(TL-[{ALPHABET}]{{{LENGTH}}})$")
+"""Callback data of the buttons under team notices and reminders (`bot.escalations.texts.team_buttons`)."""
 TICKET_MESSAGE_MARKS = ("📩", "⏰")
-"""How team notices and reminders begin (`bot.escalations.messages`); their first line names the ticket."""
+"""How team notices and reminders begin (`bot.escalations.texts`); their first line names the ticket."""
+NEW_MESSAGE = filters.UpdateType.MESSAGE
 
-_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+(.*))?$", re.DOTALL)
 _CODE_FIRST = re.compile(rf"^\s*(TL[\s\-_.:#]*[{ALPHABET}]{{{LENGTH}}})\b(.*)$", re.IGNORECASE | re.DOTALL)
+
+TeamCallback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
 def who(member: TeamMember) -> str:
@@ -91,8 +103,40 @@ def ticket_in(message: Message) -> str | None:
 
 def answer_keyboard(code: str) -> InlineKeyboardMarkup:
     """Only the «Trả lời» button of a team notice (once the ticket is claimed)."""
-    buttons = [b for b in messages.team_buttons(code) if b["payload"] == messages.ANSWER_PAYLOAD.format(code=code)]
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b["title"], callback_data=b["payload"])] for b in buttons])
+    button = escalation_texts.answer_button(code)
+    return InlineKeyboardMarkup([[InlineKeyboardButton(button.title, callback_data=button.payload)]])
+
+
+def command_arguments(message: Message) -> str:
+    """The text after a message's leading command (`/traloi@bot TL-7F3K2 nội dung` → `TL-7F3K2 nội dung`)."""
+    entity = next((e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0), None)
+    text = message.text or ""
+    return text[entity.length:].strip() if entity is not None else ""
+
+
+def command_target(message: Message) -> str | None:
+    """The bot a leading command is written for (`/phieu@ten_bot` → "ten_bot"), None without `@`."""
+    entity = next((e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0), None)
+    if entity is None:
+        return None
+    _, _, target = (message.text or "")[:entity.length].partition("@")
+    return target or None
+
+
+class TeamButtonHandler(CallbackQueryHandler[ContextTypes.DEFAULT_TYPE, None]):
+    """A `CallbackQueryHandler` for the button presses of some chats only (PTB's own takes no chat filter)."""
+
+    def __init__(self, chat_ids: Collection[int], callback: TeamCallback,
+                 pattern: re.Pattern[str] | None = None) -> None:
+        super().__init__(callback, pattern=pattern)
+        self.chat_ids = frozenset(chat_ids)
+
+    def check_update(self, update: object) -> bool | object | None:
+        """PTB's check, for a press in one of the chats."""
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None or chat.id not in self.chat_ids:
+            return None
+        return super().check_update(update)
 
 
 class TeamHandlers:
@@ -107,31 +151,89 @@ class TeamHandlers:
                 self._communes.setdefault(commune.team.telegram_chat_id, []).append(commune)
 
     def register(self, application: Application) -> None:
-        """Add the team-group handler, ahead of every other handler group."""
-        application.add_handler(TypeHandler(Update, self.route), group=TEAM_GROUP)
+        """Add the team groups' handlers, in a handler group ahead of every other; each handler stops the update
+        there, so nothing said in a team group reaches the citizens' handlers (or Rasa)."""
+        team_chats = filters.Chat(chat_id=list(self._communes))
+        messages = team_chats & NEW_MESSAGE
+        handlers: list[BaseHandler] = [
+            CommandHandler("traloi", self._guarded(self.answer_command), filters=messages),
+            CommandHandler("phieu", self._guarded(self.status_command), filters=messages),
+            CommandHandler(["help", "start"], self._guarded(self.help), filters=messages),
+            MessageHandler(messages & filters.COMMAND, self._guarded(self.unknown_command)),
+            MessageHandler(messages & ~filters.StatusUpdate.ALL, self._guarded(self.message)),
+            MessageHandler(team_chats, self._guarded(self.ignore)),
+            TeamButtonHandler(self._communes, self._guarded(self.ticket_button), pattern=TICKET_BUTTON),
+            TeamButtonHandler(self._communes, self._guarded(self.other_button)),
+        ]
+        application.add_handlers(handlers, group=TEAM_GROUP)
 
-    def is_team_chat(self, chat_id: int) -> bool:
-        """True for a team's group."""
-        return chat_id in self._communes
+    def _guarded(self, handle: TeamCallback) -> TeamCallback:
+        """`handle`, with its failures apologised for in the group, and the update stopped there."""
 
-    async def route(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Handle an update of a team group and stop it there; leave any other chat's update alone."""
-        chat = update.effective_chat
-        if chat is None or not self.is_team_chat(chat.id):
-            return
+        async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            chat_id = update.effective_chat.id if update.effective_chat else 0
+            query = update.callback_query
+            try:
+                await handle(update, context)
+            except DATABASE_UNREACHABLE_ERRORS as error:
+                logger.warning("team group of %s: database unavailable (%s)", self._team_of(chat_id),
+                               type(error).__name__)
+                await self._apologise(context.bot, chat_id, query, texts.DATABASE_DOWN)
+            except Exception:
+                logger.exception("error in the team group of %s", self._team_of(chat_id))
+                await self._apologise(context.bot, chat_id, query, texts.SOMETHING_WRONG)
+            raise ApplicationHandlerStop
+
+        return run
+
+    # -- handlers ---------------------------------------------------------------------------------------
+    async def answer_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/traloi <mã> <nội dung>."""
+        assert update.message is not None
+        await self._answer_command(update.message, command_arguments(update.message), context.bot)
+
+    async def status_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/phieu <mã> · /phieu."""
+        assert update.message is not None
+        await self._status_command(update.message, command_arguments(update.message), context.bot)
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/help, /start: what the bot does in a team group."""
+        assert update.message is not None
+        await self._reply(context.bot, update.message, texts.TEAM_HELP)
+
+    async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Any other command written for this bot; a command for another bot of the group is left alone."""
+        message = update.message
+        assert message is not None
+        target = command_target(message)
+        if target is None or target.lower() == (context.bot.username or "").lower():
+            await self._reply(context.bot, message, texts.UNKNOWN_COMMAND)
+
+    async def message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A reply to one of the bot's messages answers its ticket; a mention of the bot gets the help."""
+        message = update.message
+        assert message is not None
+        bot = context.bot
+        replied = message.reply_to_message
+        if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+            await self._answer_reply(message, replied, bot)
+        elif addresses_bot(message, bot.username, bot.id):
+            await self._reply(bot, message, texts.TEAM_HELP)
+
+    async def ignore(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Service messages (members joining, a new title…): nothing to do."""
+
+    async def ticket_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """«Nhận xử lý» (`claim:TL-…`) or «Trả lời» (`answer:TL-…`)."""
         query = update.callback_query
-        try:
-            if query is not None:
-                await self._button(query, chat.id, context.bot)
-            elif update.message is not None and not filters.StatusUpdate.ALL.check_update(update):
-                await self._message(update.message, context.bot)
-        except DATABASE_DOWN as error:
-            logger.warning("team group of %s: database unavailable (%s)", self._team_of(chat.id), type(error).__name__)
-            await self._apologise(context.bot, chat.id, query, texts.DATABASE_DOWN)
-        except Exception:
-            logger.exception("error in the team group of %s", self._team_of(chat.id))
-            await self._apologise(context.bot, chat.id, query, texts.SOMETHING_WRONG)
-        raise ApplicationHandlerStop
+        assert query is not None and update.effective_chat is not None
+        await self._button(query, update.effective_chat.id, context.bot)
+
+    async def other_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A press the team groups have no use for: answered, so that it stops spinning."""
+        assert update.callback_query is not None
+        await self._alert(update.callback_query)
 
     # -- who and what ----------------------------------------------------------------------------------
     def _member(self, chat_id: int, user: User | None) -> tuple[TeamMember | None, str]:
@@ -148,7 +250,7 @@ class TeamHandlers:
 
     def _team_of(self, chat_id: int) -> str:
         """The commune codes of a team group, for logs (team groups are not personal data)."""
-        return ",".join(c.code for c in self._communes[chat_id])
+        return ",".join(c.code for c in self._communes.get(chat_id, []))
 
     def _commune_name(self, code: str) -> str:
         commune = self.workflow.province.commune(code)
@@ -175,14 +277,14 @@ class TeamHandlers:
         """Why a ticket no longer in `WAITING` cannot be claimed or answered."""
         if answering and status in (ANSWERED, CLOSED):
             return texts.ALREADY_ANSWERED.format(code=code)
-        return texts.NOT_WAITING.format(code=code, status=messages.STATUS_LABELS.get(status, status))
+        return texts.NOT_WAITING.format(code=code, status=escalation_texts.STATUS_LABELS.get(status, status))
 
     # -- talking back ----------------------------------------------------------------------------------
     @staticmethod
     async def _alert(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
         """Answer a button press (a pop-up with `alert`); a stale press is not an error."""
         with contextlib.suppress(TelegramError):
-            await query.answer(text[:MAX_ALERT_CHARS] if text else None, show_alert=alert or None)
+            await query.answer(text[:TELEGRAM_ALERT_CHARS] if text else None, show_alert=alert or None)
 
     @staticmethod
     async def _reply(bot: Bot, message: Message, text: str) -> None:
@@ -212,9 +314,6 @@ class TeamHandlers:
     # -- buttons ---------------------------------------------------------------------------------------
     async def _button(self, query: CallbackQuery, chat_id: int, bot: Bot) -> None:
         action, _, code = (query.data or "").partition(":")
-        if action not in (CLAIM, ANSWER) or find_ticket_code(code) != code:
-            await self._alert(query)
-            return
         member, refusal = self._member(chat_id, query.from_user)
         if member is None:
             await self._alert(query, refusal, alert=True)
@@ -227,7 +326,7 @@ class TeamHandlers:
         elif action == CLAIM:
             await self._claim(query, ticket, member, bot)
         else:
-            await self._ask_for_answer(query, code, member, bot)
+            await self._ask_for_answer(query, chat_id, code, member, bot)
 
     async def _claim(self, query: CallbackQuery, ticket: TicketView, member: TeamMember, bot: Bot) -> None:
         """«Nhận xử lý»: claim the ticket (one winner among concurrent presses) and note it under the notice."""
@@ -253,40 +352,21 @@ class TeamHandlers:
             winner = outcome.assignee_name or f"@{outcome.assignee}"
             await self._alert(query, texts.CLAIM_LOST_ALERT.format(code=code, winner=winner), alert=True)
 
-    async def _ask_for_answer(self, query: CallbackQuery, code: str, member: TeamMember, bot: Bot) -> None:
+    async def _ask_for_answer(self, query: CallbackQuery, chat_id: int, code: str, member: TeamMember,
+                              bot: Bot) -> None:
         """«Trả lời»: ask the member to reply to the bot's prompt (a ForceReply) with the answer."""
         notice = query.message if isinstance(query.message, Message) else None
         await bot.send_message(
-            query.message.chat.id,
+            chat_id,
             to_html(texts.ANSWER_PROMPT.format(mention=f"@{member.username}", code=code)),
             parse_mode=ParseMode.HTML,
             reply_markup=ForceReply(selective=True, input_field_placeholder=texts.ANSWER_PLACEHOLDER.format(
-                code=code)[:MAX_PLACEHOLDER_CHARS]),
+                code=code)[:TELEGRAM_PLACEHOLDER_CHARS]),
             reply_parameters=ReplyParameters(notice.message_id, allow_sending_without_reply=True) if notice else None,
         )
         await self._alert(query, texts.ANSWER_PROMPTED_ALERT)
 
-    # -- messages --------------------------------------------------------------------------------------
-    async def _message(self, message: Message, bot: Bot) -> None:
-        command = _COMMAND.match(message.text or "")
-        if command is not None:
-            name, target, arguments = command.groups()
-            if target and target.lower() != (bot.username or "").lower():
-                return  # a command for another bot of the group
-            action = {"traloi": self._answer_command, "phieu": self._status_command}.get(name.lower())
-            if action is not None:
-                await action(message, (arguments or "").strip(), bot)
-            elif name.lower() in ("help", "start"):
-                await self._reply(bot, message, texts.TEAM_HELP)
-            else:
-                await self._reply(bot, message, texts.UNKNOWN_COMMAND)
-            return
-        replied = message.reply_to_message
-        if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
-            await self._answer_reply(message, replied, bot)
-        elif addresses_bot(message, bot.username, bot.id):
-            await self._reply(bot, message, texts.TEAM_HELP)
-
+    # -- messages ---------------------------------------------------------------------------------------
     async def _answer_command(self, message: Message, arguments: str, bot: Bot) -> None:
         """/traloi <mã> <nội dung>."""
         match = _CODE_FIRST.match(arguments)
@@ -319,8 +399,8 @@ class TeamHandlers:
             reply = problem
         elif not text:
             reply = texts.EMPTY_ANSWER.format(code=code)
-        elif len(text) > MAX_ANSWER_CHARS:
-            reply = texts.ANSWER_TOO_LONG.format(limit=f"{MAX_ANSWER_CHARS:,}".replace(",", "."))
+        elif len(text) > TEAM_ANSWER_CHARS:
+            reply = texts.ANSWER_TOO_LONG.format(limit=f"{TEAM_ANSWER_CHARS:,}".replace(",", "."))
         else:
             reply = await self._send_answer(ticket, member, text, notice, bot)
         await self._reply(bot, message, reply)
@@ -364,7 +444,7 @@ class TeamHandlers:
         lines = texts.STATUS_LINES
         parts = [
             texts.STATUS_HEADER.format(code=ticket.ticket_code, commune=self._commune_name(ticket.commune_code)),
-            lines["status"].format(value=messages.STATUS_LABELS.get(ticket.status, ticket.status)),
+            lines["status"].format(value=escalation_texts.STATUS_LABELS.get(ticket.status, ticket.status)),
             lines["channel"].format(value=texts.CHANNEL_NAMES.get(ticket.channel, ticket.channel)),
             lines["created"].format(value=format_time(ticket.created_at)),
         ]
@@ -386,8 +466,8 @@ class TeamHandlers:
         now = self.workflow.clock()
         lines = [texts.QUEUE_HEADER.format(count=len(tickets))]
         for ticket in tickets[:QUEUE_SHOWN]:
-            question = ticket.question if len(ticket.question) <= QUESTION_PREVIEW_CHARS else \
-                ticket.question[:QUESTION_PREVIEW_CHARS].rstrip() + "…"
+            question = ticket.question if len(ticket.question) <= TEAM_QUESTION_PREVIEW_CHARS else \
+                ticket.question[:TEAM_QUESTION_PREVIEW_CHARS].rstrip() + "…"
             lines.append(texts.QUEUE_LINE.format(
                 code=ticket.ticket_code, commune=self._commune_name(ticket.commune_code),
                 status=texts.QUEUE_STATUS[ticket.status].format(name=ticket.assignee_name or ticket.assignee),

@@ -1,5 +1,8 @@
 """The Telegram channel's periodic team job: announce new escalations in their team's group, remind
-teams of unclaimed tickets, report overdue ones to the provincial ICT department."""
+teams of unclaimed tickets, report overdue ones to the provincial ICT department.
+
+The channel schedules `TeamLoop.run_job` on PTB's job queue every `TEAM_LOOP_INTERVAL_SECONDS`.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,10 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from bot.escalations.intake import DATABASE_DOWN
-from bot.escalations.notify import Notifier
+from telegram.ext import ContextTypes
+
+from bot.db import DATABASE_UNREACHABLE_ERRORS
+from bot.delivery import Notifier
 from bot.escalations.routing import dispatch_team_notices
 from bot.escalations.sla import send_sla_messages, sla_check
 from bot.escalations.workflow import Workflow
@@ -27,12 +32,11 @@ class TeamRound:
 
 
 class TeamLoop:
-    """Runs `dispatch_team_notices` and `sla_check` every `interval` seconds (times from the workflow's clock)."""
+    """Runs `dispatch_team_notices` and `sla_check` (times from the workflow's clock)."""
 
-    def __init__(self, workflow: Workflow, notifier: Notifier, interval: float) -> None:
+    def __init__(self, workflow: Workflow, notifier: Notifier) -> None:
         self.workflow = workflow
         self.notifier = notifier
-        self.interval = interval
 
     def run_once(self) -> TeamRound:
         """One round (blocking: database and sends; run it in a worker thread)."""
@@ -43,16 +47,14 @@ class TeamLoop:
             logger.warning("%d reminder/overdue message(s) could not be sent; retrying at the next round", failed)
         return TeamRound([d.ticket_code or "" for d in announced], report.reminded, report.overdue, failed)
 
-    async def run_forever(self) -> None:
-        """Run a round, wait `interval`, repeat, until cancelled; an error only skips the round."""
-        while True:
-            try:
-                done = await asyncio.to_thread(self.run_once)
-                if done.announced or done.reminded or done.overdue:
-                    logger.info("team job: %d announced, %d reminded, %d overdue", len(done.announced),
-                                len(done.reminded), len(done.overdue))
-            except DATABASE_DOWN as error:
-                logger.warning("team job: database unavailable (%s); retrying later", type(error).__name__)
-            except Exception:
-                logger.exception("team job failed; retrying later")
-            await asyncio.sleep(self.interval)
+    async def run_job(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """One round as a job of PTB's job queue: in a worker thread, logged; an error only skips the round."""
+        try:
+            done = await asyncio.to_thread(self.run_once)
+            if done.announced or done.reminded or done.overdue:
+                logger.info("team job: %d announced, %d reminded, %d overdue", len(done.announced),
+                            len(done.reminded), len(done.overdue))
+        except DATABASE_UNREACHABLE_ERRORS as error:
+            logger.warning("team job: database unavailable (%s); retrying later", type(error).__name__)
+        except Exception:
+            logger.exception("team job failed; retrying later")

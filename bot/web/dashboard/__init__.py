@@ -1,7 +1,7 @@
 """The dashboard for the provincial ICT department and the community tech teams (server-rendered pages).
 
-`install_dashboard(app, settings)` adds the session cookie, the security headers, the error pages and
-the routes under /dashboard to the gateway.
+`install_dashboard(app, settings, engine, notifier_factory)` adds the session cookie, the security headers,
+the error pages and the routes under /dashboard to the gateway.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, Response
+from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
-from bot.db import get_engine
 from bot.settings import Settings
 from bot.web.dashboard import auth, drafts, escalations, exports, gaps, knowledge, overview
+from bot.web.dashboard.deps import DashboardServices, NotifierFactory
 from bot.web.dashboard.render import redirect, render
 from bot.web.dashboard.security import (
     PREFIX,
@@ -24,7 +25,6 @@ from bot.web.dashboard.security import (
     login_url,
     session_middleware_options,
 )
-from bot.web.dashboard.services import DashboardServices
 from bot.web.widget import WEB_DIR
 
 STYLESHEET = WEB_DIR / "static" / "dashboard.css"
@@ -58,9 +58,9 @@ def stylesheet() -> FileResponse:
     return FileResponse(STYLESHEET, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
 
 
-def install_dashboard(app: FastAPI, settings: Settings) -> None:
-    """Add the dashboard to the gateway `app`."""
-    app.state.dashboard = DashboardServices.create(settings, get_engine(settings.database_url))
+def install_dashboard(app: FastAPI, settings: Settings, engine: Engine, notifier_factory: NotifierFactory) -> None:
+    """Add the dashboard to the gateway `app`; `notifier_factory` builds the notifier of team answers."""
+    app.state.dashboard = DashboardServices.create(settings, engine, notifier_factory)
     app.add_middleware(SessionMiddleware, **session_middleware_options(settings))
     app.add_middleware(DashboardHeaders)
     app.add_exception_handler(LoginRequired, _login_required)

@@ -9,13 +9,14 @@ from fastapi.responses import HTMLResponse, Response
 
 from bot.accounts.lockout import sign_in
 from bot.accounts.users import TEAM_MEMBER, UserInfo
+from bot.limits import SIGN_IN_FIELD_CHARS, USERNAME_CHARS
 from bot.localtime import local
+from bot.web.dashboard.deps import Services
 from bot.web.dashboard.render import flash, redirect, render
 from bot.web.dashboard.security import PREFIX, check_csrf, safe_next, signed_in_user
 
 router = APIRouter(prefix=PREFIX)
 WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
-MAX_FIELD_CHARS = 256
 
 
 def home_of(user: UserInfo) -> str:
@@ -33,13 +34,13 @@ def login_page(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/login", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("")) -> Response:
+def login(request: Request, services: Services, username: str = Form(""), password: str = Form(""),
+          next: str = Form("")) -> Response:
     """Check the credentials (with the lockout) and start a new session."""
-    services = request.app.state.dashboard
     client_ip = request.client.host if request.client else "unknown"
-    result = sign_in(services.engine, services.settings, username[:MAX_FIELD_CHARS], password[:MAX_FIELD_CHARS],
+    result = sign_in(services.engine, services.settings, username[:SIGN_IN_FIELD_CHARS], password[:SIGN_IN_FIELD_CHARS],
                      client_ip, services.clock())
-    context = {"next": safe_next(next) or "", "username": username[:64]}
+    context = {"next": safe_next(next) or "", "username": username[:USERNAME_CHARS]}
     if result.locked_until is not None:
         message = ("Đăng nhập sai quá nhiều lần nên tạm bị khoá. Bạn vui lòng thử lại sau "
                    f"{local(result.locked_until):%H:%M} (giờ Việt Nam).")

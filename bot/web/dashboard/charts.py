@@ -24,7 +24,7 @@ def _nice_max(value: int) -> int:
     """A round upper bound for an axis (1, 2, 5 × 10ⁿ)."""
     if value <= 5:
         return max(value, 1)
-    magnitude = 10 ** (len(str(value)) - 1)
+    magnitude = int(10 ** (len(str(value)) - 1))
     for step in (1, 2, 5, 10):
         if value <= step * magnitude:
             return step * magnitude

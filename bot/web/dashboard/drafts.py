@@ -16,14 +16,14 @@ from bot.gaps.drafts import (
     update_draft,
 )
 from bot.knowledge.schema import PROGRAMME_TOPICS
+from bot.limits import KNOWLEDGE_ANSWER_CHARS, KNOWLEDGE_QUESTION_CHARS
 from bot.models import KnowledgeDraft
+from bot.web.dashboard.deps import DashboardServices, Services
 from bot.web.dashboard.problems import describe
 from bot.web.dashboard.render import flash, redirect, render
 from bot.web.dashboard.security import PREFIX, Admin, DashboardError, check_csrf
 
 router = APIRouter(prefix=PREFIX)
-MAX_QUESTION_CHARS = 500
-MAX_ANSWER_CHARS = 20_000
 
 
 def form_fields(topic: str, question: str, alternates: str, answer: str, source_url: str) -> DraftFields:
@@ -32,13 +32,13 @@ def form_fields(topic: str, question: str, alternates: str, answer: str, source_
         raise DashboardError(400, "Chủ đề không hợp lệ.")
     lines = [" ".join(line.split()) for line in alternates.replace("\r", "").split("\n")]
     answer = "\n".join(line.rstrip() for line in answer.replace("\r", "").strip().split("\n"))
-    return DraftFields(topic=topic, question=" ".join(question.split())[:MAX_QUESTION_CHARS],
-                       alternates=[line for line in lines if line], answer=answer[:MAX_ANSWER_CHARS],
+    return DraftFields(topic=topic, question=" ".join(question.split())[:KNOWLEDGE_QUESTION_CHARS],
+                       alternates=[line for line in lines if line], answer=answer[:KNOWLEDGE_ANSWER_CHARS],
                        source_url=source_url.strip() or None)
 
 
-def _draft(request: Request, draft_id: int) -> KnowledgeDraft:
-    draft = get_draft(request.app.state.dashboard.engine, draft_id)
+def _draft(services: DashboardServices, draft_id: int) -> KnowledgeDraft:
+    draft = get_draft(services.engine, draft_id)
     if draft is None:
         raise DashboardError(404, "Không tìm thấy bản nháp.")
     return draft
@@ -51,28 +51,27 @@ def _page(request: Request, draft: KnowledgeDraft, errors: list[str] | None = No
 
 
 @router.get("/drafts", response_class=HTMLResponse, include_in_schema=False)
-def drafts(request: Request, user: Admin) -> Response:
+def drafts(request: Request, user: Admin, services: Services) -> Response:
     """Open drafts, and the last decided ones."""
-    engine = request.app.state.dashboard.engine
+    engine = services.engine
     return render(request, "dashboard/drafts.html", {
         "open": list_drafts(engine, "draft"), "approved": list_drafts(engine, "approved")[:20],
         "dismissed": list_drafts(engine, "dismissed")[:20]}, page="drafts")
 
 
 @router.get("/drafts/{draft_id}", response_class=HTMLResponse, include_in_schema=False)
-def draft_page(request: Request, draft_id: int, user: Admin) -> Response:
+def draft_page(request: Request, draft_id: int, user: Admin, services: Services) -> Response:
     """The edit form of a draft."""
-    return _page(request, _draft(request, draft_id))
+    return _page(request, _draft(services, draft_id))
 
 
 @router.post("/drafts/{draft_id}", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def save_or_approve(request: Request, draft_id: int, user: Admin, action: str = Form("save"),
+def save_or_approve(request: Request, draft_id: int, user: Admin, services: Services, action: str = Form("save"),
                     topic: str = Form(""), question: str = Form(""), alternates: str = Form(""),
                     answer: str = Form(""), source_url: str = Form("")) -> Response:
     """Save the edits, or approve: write the entry to its knowledge file and publish it to the assistants."""
-    services = request.app.state.dashboard
     fields = form_fields(topic, question, alternates, answer, source_url)
-    draft = _draft(request, draft_id)
+    draft = _draft(services, draft_id)
     try:
         if action != "approve":
             update_draft(services.engine, draft_id, fields)
@@ -84,19 +83,19 @@ def save_or_approve(request: Request, draft_id: int, user: Admin, action: str = 
     except DraftError as error:
         return _page(request, draft, [str(error)], status=409)
     if not result.saved:
-        return _page(request, _draft(request, draft_id), [describe(p) for p in result.errors],
+        return _page(request, _draft(services, draft_id), [describe(p) for p in result.errors],
                      [describe(p) for p in result.warnings], status=422)
-    approved = _draft(request, draft_id)
+    approved = _draft(services, draft_id)
     flash(request, f"Đã duyệt và đăng mục «{approved.entry_id}» vào {result.file.name if result.file else ''}: "
                    "trợ lý dùng ngay câu trả lời này, không cần khởi động lại.")
     return redirect(f"{PREFIX}/knowledge/{approved.entry_id}")
 
 
 @router.post("/drafts/{draft_id}/dismiss", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def dismiss(request: Request, draft_id: int, user: Admin, reason: str = Form("")) -> Response:
+def dismiss(request: Request, draft_id: int, user: Admin, services: Services, reason: str = Form("")) -> Response:
     """Drop a draft with a reason."""
     try:
-        dismiss_draft(request.app.state.dashboard.engine, draft_id, reason, user.username)
+        dismiss_draft(services.engine, draft_id, reason, user.username)
     except DraftError as error:
         flash(request, str(error), "error")
         return redirect(f"{PREFIX}/drafts/{draft_id}")
@@ -105,10 +104,10 @@ def dismiss(request: Request, draft_id: int, user: Admin, reason: str = Form("")
 
 
 @router.post("/escalations/{ticket_code}/draft", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def draft_from_ticket(request: Request, ticket_code: str, user: Admin) -> Response:
+def draft_from_ticket(request: Request, ticket_code: str, user: Admin, services: Services) -> Response:
     """Turn an answered escalation (and the questions merged with it) into a draft entry."""
     try:
-        draft_id = draft_from_escalation(request.app.state.dashboard.engine, ticket_code[:16], user.username)
+        draft_id = draft_from_escalation(services.engine, ticket_code[:16], user.username)
     except DraftError as error:
         flash(request, str(error), "error")
         return redirect(f"{PREFIX}/escalations/{ticket_code[:16]}")

@@ -7,31 +7,30 @@ number is shown only to the member the ticket is assigned to, on request, and ev
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot.accounts.users import TEAM_MEMBER, UserInfo
-from bot.escalations.notify import Notifier, deliver_all
+from bot.delivery import Notifier, deliver_all
 from bot.escalations.states import ANSWERED, CANCELLED, CLOSED, InvalidTransition
 from bot.escalations.workflow import NotTeamMember, TicketView, UnknownTicket, WorkflowError
-from bot.models import Escalation
+from bot.limits import TEAM_ANSWER_CHARS
+from bot.web.dashboard.deps import CitizenNotifier, DashboardServices, Services
 from bot.web.dashboard.render import STATUS_NAMES, flash, redirect, render
 from bot.web.dashboard.security import PREFIX, AdminOrTeam, DashboardError, check_csrf
 
 router = APIRouter(prefix=PREFIX)
 HISTORY = (ANSWERED, CLOSED, CANCELLED)
 MAX_LISTED = 200
-MAX_ANSWER_CHARS = 4000
 NOT_FOUND = "Không tìm thấy phiếu này trong phạm vi của bạn."
 
 
-def _ticket(request: Request, user: UserInfo, code: str) -> TicketView:
+def _ticket(services: DashboardServices, user: UserInfo, code: str) -> TicketView:
     """The ticket, if the user may see it (404 for another commune's ticket: its existence is not revealed)."""
     try:
-        ticket = request.app.state.dashboard.workflow.get(code[:16])
+        ticket = services.workflow.get(code[:16])
     except UnknownTicket as error:
         raise DashboardError(404, NOT_FOUND) from error
     if user.role == TEAM_MEMBER and ticket.commune_code != user.commune_code:
@@ -45,34 +44,27 @@ def _member(user: UserInfo) -> str:
     return user.team_username
 
 
-def _province_tickets(request: Request, commune: str, status: str) -> list[TicketView]:
-    query = select(Escalation).order_by(Escalation.created_at.desc(), Escalation.id.desc()).limit(MAX_LISTED)
-    if commune:
-        query = query.where(Escalation.commune_code == commune)
-    if status:
-        query = query.where(Escalation.status == status)
-    with Session(request.app.state.dashboard.engine) as session:
-        return [TicketView.of(row) for row in session.scalars(query)]
-
-
 @router.get("/escalations", response_class=HTMLResponse, include_in_schema=False)
-def escalations(request: Request, user: AdminOrTeam, commune: str = "", status: str = "") -> Response:
+def escalations(request: Request, user: AdminOrTeam, services: Services, commune: str = "",
+                status: str = "") -> Response:
     """A team member's queue and history; for the ICT department, every commune's tickets (read only)."""
-    workflow = request.app.state.dashboard.workflow
+    workflow = services.workflow
     status = status if status in STATUS_NAMES else ""
+    context: dict[str, Any]
     if user.role == TEAM_MEMBER:
         context = {"queue": workflow.queue(user.commune_code or ""),
                    "history": list(reversed(workflow.queue(user.commune_code or "", HISTORY)))[:MAX_LISTED],
-                   "commune": request.app.state.dashboard.province.commune(user.commune_code or "")}
+                   "commune": services.province.commune(user.commune_code or "")}
     else:
-        commune = commune if request.app.state.dashboard.province.commune(commune) else ""
-        context = {"tickets": _province_tickets(request, commune, status), "commune_filter": commune,
-                   "status_filter": status}
+        commune = commune if services.province.commune(commune) else ""
+        context = {"tickets": workflow.tickets(commune or None, status or None, MAX_LISTED),
+                   "commune_filter": commune, "status_filter": status}
     return render(request, "dashboard/escalations.html", context, page="escalations")
 
 
-def _detail(request: Request, user: UserInfo, ticket: TicketView, phone: str | None = None) -> Response:
-    commune = request.app.state.dashboard.province.commune(ticket.commune_code)
+def _detail(request: Request, services: DashboardServices, user: UserInfo, ticket: TicketView,
+            phone: str | None = None) -> Response:
+    commune = services.province.commune(ticket.commune_code)
     mine = user.role == TEAM_MEMBER and (ticket.assignee or "").lower() == (user.team_username or "").lower()
     return render(request, "dashboard/ticket.html", {"ticket": ticket, "commune": commune, "mine": mine,
                                                      "phone": phone, "is_member": user.role == TEAM_MEMBER},
@@ -80,29 +72,29 @@ def _detail(request: Request, user: UserInfo, ticket: TicketView, phone: str | N
 
 
 @router.get("/escalations/{code}", response_class=HTMLResponse, include_in_schema=False)
-def ticket_page(request: Request, code: str, user: AdminOrTeam) -> Response:
+def ticket_page(request: Request, code: str, user: AdminOrTeam, services: Services) -> Response:
     """One ticket with its transcript (masked) and the actions its state allows."""
-    return _detail(request, user, _ticket(request, user, code))
+    return _detail(request, services, user, _ticket(services, user, code))
 
 
 @router.post("/escalations/{code}/phone", response_class=HTMLResponse, include_in_schema=False,
              dependencies=[Depends(check_csrf)])
-def show_phone(request: Request, code: str, user: AdminOrTeam) -> Response:
+def show_phone(request: Request, code: str, user: AdminOrTeam, services: Services) -> Response:
     """The full phone number, for the member the ticket is assigned to (the reading is audited)."""
-    ticket = _ticket(request, user, code)
+    ticket = _ticket(services, user, code)
     member = _member(user)
     if (ticket.assignee or "").lower() != member.lower():
         raise DashboardError(403, "Chỉ người đang nhận xử lý phiếu mới xem được số điện thoại đầy đủ.")
-    phone = request.app.state.dashboard.workflow.contact_phone(ticket.ticket_code, member)
-    return _detail(request, user, ticket, phone or "")
+    phone = services.workflow.contact_phone(ticket.ticket_code, member)
+    return _detail(request, services, user, ticket, phone or "")
 
 
-def _act(request: Request, user: UserInfo, code: str, action: str, text: str = "",
+def _act(request: Request, services: DashboardServices, user: UserInfo, code: str, action: str, text: str = "",
          notifier: Notifier | None = None) -> Response:
     """Run a team action on a ticket and come back to it with a notice (`notifier` delivers answers)."""
-    ticket = _ticket(request, user, code)
+    ticket = _ticket(services, user, code)
     member = _member(user)
-    workflow = request.app.state.dashboard.workflow
+    workflow = services.workflow
     try:
         if action == "claim":
             outcome = workflow.claim(ticket.ticket_code, member)
@@ -117,7 +109,7 @@ def _act(request: Request, user: UserInfo, code: str, action: str, text: str = "
             workflow.close(ticket.ticket_code, member)
             flash(request, "Đã đóng phiếu.")
         else:
-            answered = workflow.answer(ticket.ticket_code, member, text[:MAX_ANSWER_CHARS])
+            answered = workflow.answer(ticket.ticket_code, member, text[:TEAM_ANSWER_CHARS])
             failed = deliver_all(answered.deliveries, notifier) if notifier else answered.deliveries
             sent = len(answered.deliveries) - len(failed)
             flash(request, f"Đã trả lời {len(answered.answered)} phiếu; đã gửi tới {sent} người dân.")
@@ -137,28 +129,28 @@ def _act(request: Request, user: UserInfo, code: str, action: str, text: str = "
 
 
 @router.post("/escalations/{code}/claim", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def claim(request: Request, code: str, user: AdminOrTeam) -> Response:
+def claim(request: Request, code: str, user: AdminOrTeam, services: Services) -> Response:
     """Take the ticket (and the open tickets merged with it)."""
-    return _act(request, user, code, "claim")
+    return _act(request, services, user, code, "claim")
 
 
 @router.post("/escalations/{code}/release", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def release(request: Request, code: str, user: AdminOrTeam) -> Response:
+def release(request: Request, code: str, user: AdminOrTeam, services: Services) -> Response:
     """Give a claimed ticket back to the team."""
-    return _act(request, user, code, "release")
+    return _act(request, services, user, code, "release")
 
 
 @router.post("/escalations/{code}/answer", include_in_schema=False, dependencies=[Depends(check_csrf)])
-async def answer(request: Request, code: str, user: AdminOrTeam, text: str = Form("")) -> Response:
+async def answer(request: Request, code: str, user: AdminOrTeam, services: Services, notifier: CitizenNotifier,
+                 text: str = Form("")) -> Response:
     """Answer the ticket's cluster; the answer goes to every waiting citizen on their channel.
 
     The work runs in a worker thread; Telegram messages are sent on this event loop meanwhile.
     """
-    notifier = request.app.state.dashboard.notifier_on(asyncio.get_running_loop())
-    return await asyncio.to_thread(_act, request, user, code, "answer", text, notifier)
+    return await asyncio.to_thread(_act, request, services, user, code, "answer", text, notifier)
 
 
 @router.post("/escalations/{code}/close", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def close(request: Request, code: str, user: AdminOrTeam) -> Response:
+def close(request: Request, code: str, user: AdminOrTeam, services: Services) -> Response:
     """Close an answered ticket."""
-    return _act(request, user, code, "close")
+    return _act(request, services, user, code, "close")

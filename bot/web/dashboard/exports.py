@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from bot.gaps.export import ESCALATION_COLUMNS, GAP_COLUMNS, escalation_rows, gap_rows, to_csv, to_xlsx
 from bot.gaps.period import parse_period
+from bot.web.dashboard.deps import Services
 from bot.web.dashboard.render import render
 from bot.web.dashboard.security import PREFIX, Admin, DashboardError
 
@@ -24,11 +25,10 @@ def exports(request: Request, user: Admin) -> Response:
 
 
 @router.get("/exports/{kind}.{fmt}", include_in_schema=False)
-def download(request: Request, kind: str, fmt: str, user: Admin, since: str = "30d") -> Response:
+def download(request: Request, kind: str, fmt: str, user: Admin, services: Services, since: str = "30d") -> Response:
     """`gaps` or `escalations` of the period as `csv` or `xlsx`."""
     if kind not in TITLES or fmt not in MEDIA_TYPES or since not in PERIODS:
         raise DashboardError(404, "Không có tệp xuất này.")
-    services = request.app.state.dashboard
     now = services.clock()
     start = now - parse_period(since)
     if kind == "gaps":

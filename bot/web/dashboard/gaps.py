@@ -9,6 +9,7 @@ from bot.gaps.drafts import DraftError, dismiss_items, draft_from_cluster
 from bot.gaps.items import KIND_LABELS
 from bot.gaps.period import parse_period
 from bot.gaps.report import GapCluster
+from bot.web.dashboard.deps import DashboardServices, Services
 from bot.web.dashboard.render import flash, redirect, render
 from bot.web.dashboard.security import PREFIX, Admin, AdminOrViewer, DashboardError, check_csrf
 
@@ -23,9 +24,8 @@ def _period(since: str) -> str:
     return since
 
 
-def _cluster(request: Request, since: str, key: str) -> GapCluster:
+def _cluster(services: DashboardServices, since: str, key: str) -> GapCluster:
     """The cluster `key` of the current report; 409 when the list changed meanwhile."""
-    services = request.app.state.dashboard
     cluster = services.gaps.report(services.clock() - parse_period(_period(since))).find(key)
     if cluster is None:
         raise DashboardError(409, "Nhóm câu hỏi này vừa thay đổi (có câu hỏi mới hoặc đã được xử lý). "
@@ -34,9 +34,8 @@ def _cluster(request: Request, since: str, key: str) -> GapCluster:
 
 
 @router.get("/gaps", response_class=HTMLResponse, include_in_schema=False)
-def gaps(request: Request, user: AdminOrViewer, since: str = "30d") -> Response:
+def gaps(request: Request, user: AdminOrViewer, services: Services, since: str = "30d") -> Response:
     """The clusters of the period, largest first."""
-    services = request.app.state.dashboard
     report = services.gaps.report(services.clock() - parse_period(_period(since)))
     context = {"report": report, "clusters": report.clusters[:MAX_CLUSTERS_SHOWN], "since": since,
                "periods": PERIODS, "kind_labels": KIND_LABELS, "can_act": user.role == "ict_admin"}
@@ -44,10 +43,11 @@ def gaps(request: Request, user: AdminOrViewer, since: str = "30d") -> Response:
 
 
 @router.post("/gaps/draft", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def make_draft(request: Request, user: Admin, key: str = Form(""), since: str = Form("30d")) -> Response:
+def make_draft(request: Request, user: Admin, services: Services, key: str = Form(""),
+               since: str = Form("30d")) -> Response:
     """Turn a cluster into a draft entry and open it."""
     try:
-        draft_id = draft_from_cluster(request.app.state.dashboard.engine, _cluster(request, since, key), user.username)
+        draft_id = draft_from_cluster(services.engine, _cluster(services, since, key), user.username)
     except DraftError as error:
         flash(request, str(error), "error")
         return redirect(f"{PREFIX}/gaps?since={since}")
@@ -56,12 +56,12 @@ def make_draft(request: Request, user: Admin, key: str = Form(""), since: str = 
 
 
 @router.post("/gaps/dismiss", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def dismiss(request: Request, user: Admin, key: str = Form(""), since: str = Form("30d"),
+def dismiss(request: Request, user: Admin, services: Services, key: str = Form(""), since: str = Form("30d"),
             reason: str = Form("")) -> Response:
     """Take a cluster off the list with a reason."""
-    cluster = _cluster(request, since, key)
+    cluster = _cluster(services, since, key)
     try:
-        dismiss_items(request.app.state.dashboard.engine, [item.key for item in cluster.items], reason, user.username)
+        dismiss_items(services.engine, [item.key for item in cluster.items], reason, user.username)
     except DraftError as error:
         flash(request, str(error), "error")
     else:

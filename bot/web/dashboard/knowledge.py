@@ -15,7 +15,9 @@ from bot.knowledge.review_queue import TRAFFIC_DAYS, due_for_review
 from bot.knowledge.schema import ID_PATTERN, KnowledgeEntry
 from bot.knowledge.stats import DUE_SOON_DAYS
 from bot.knowledge.store import LocatedEntry, Problem
+from bot.limits import KNOWLEDGE_SEARCH_CHARS
 from bot.text import fold
+from bot.web.dashboard.deps import DashboardServices, Services
 from bot.web.dashboard.drafts import form_fields
 from bot.web.dashboard.problems import describe
 from bot.web.dashboard.render import flash, redirect, render
@@ -23,7 +25,6 @@ from bot.web.dashboard.security import PREFIX, Admin, AnyUser, DashboardError, c
 
 router = APIRouter(prefix=PREFIX)
 PAGE_SIZE = 50
-MAX_QUERY_CHARS = 200
 _ID = re.compile(ID_PATTERN)
 
 
@@ -32,23 +33,22 @@ def _search_text(located: LocatedEntry) -> str:
     return fold(" ".join([entry.id, *entry.texts(), entry.answer, *entry.tags]))
 
 
-def _located(request: Request, entry_id: str) -> LocatedEntry:
+def _located(services: DashboardServices, entry_id: str) -> LocatedEntry:
     if not _ID.match(entry_id):
         raise DashboardError(404, "Không tìm thấy mục kiến thức này.")
-    found = next((e for e in request.app.state.dashboard.knowledge.load().entries if e.entry.id == entry_id), None)
+    found = next((e for e in services.knowledge.load().entries if e.entry.id == entry_id), None)
     if found is None:
         raise DashboardError(404, "Không tìm thấy mục kiến thức này.")
     return found
 
 
 @router.get("/knowledge", response_class=HTMLResponse, include_in_schema=False)
-def knowledge(request: Request, user: AnyUser, q: str = "", topic: str = "", due: str = "",
+def knowledge(request: Request, user: AnyUser, services: Services, q: str = "", topic: str = "", due: str = "",
               page: str = "1") -> Response:
     """The entries due for review by citizen traffic (on the first page), then the entries matching the search
     (any words, without diacritics), the topic and the review filter."""
-    services = request.app.state.dashboard
     today = services.today()
-    query = fold(q[:MAX_QUERY_CHARS])
+    query = fold(q[:KNOWLEDGE_SEARCH_CHARS])
     overdue_only = due == "true"
     number = int(page) if page.isdigit() and 0 < len(page) < 6 else 1
     queue = due_for_review(services.engine, services.knowledge.load().entries, services.clock(), today) \
@@ -59,7 +59,7 @@ def knowledge(request: Request, user: AnyUser, q: str = "", topic: str = "", due
                and all(word in _search_text(e) for word in query.split())]
     overdue = sum(1 for e in services.knowledge.load().entries if e.entry.review_by and e.entry.review_by < today)
     context = {"entries": entries[(number - 1) * PAGE_SIZE:number * PAGE_SIZE], "total": len(entries),
-               "q": q[:MAX_QUERY_CHARS], "topic": topic, "due": overdue_only, "page_number": number,
+               "q": q[:KNOWLEDGE_SEARCH_CHARS], "topic": topic, "due": overdue_only, "page_number": number,
                "pages": max(1, -(-len(entries) // PAGE_SIZE)),
                "today": today, "overdue": overdue, "queue": queue[:PAGE_SIZE], "queue_total": len(queue),
                "traffic_days": TRAFFIC_DAYS, "due_soon_days": DUE_SOON_DAYS}
@@ -67,17 +67,17 @@ def knowledge(request: Request, user: AnyUser, q: str = "", topic: str = "", due
 
 
 @router.get("/knowledge/{entry_id}", response_class=HTMLResponse, include_in_schema=False)
-def entry_page(request: Request, entry_id: str, user: AnyUser) -> Response:
+def entry_page(request: Request, entry_id: str, user: AnyUser, services: Services) -> Response:
     """One entry; the edit form for ICT admins."""
-    located = _located(request, entry_id)
+    located = _located(services, entry_id)
     return render(request, "dashboard/entry.html", {"located": located, "entry": located.entry,
-                                                    "today": request.app.state.dashboard.today(),
+                                                    "today": services.today(),
                                                     "can_edit": user.role == ICT_ADMIN, "errors": []},
                   page="knowledge")
 
 
-def _save(request: Request, entry: KnowledgeEntry, actor: str, action: str, located: LocatedEntry) -> Response:
-    services = request.app.state.dashboard
+def _save(request: Request, services: DashboardServices, entry: KnowledgeEntry, actor: str, action: str,
+          located: LocatedEntry) -> Response:
     result = save_entry(entry, actor=actor, action=action, engine=services.engine, settings=services.settings,
                         today=services.today())
     if not result.saved:
@@ -90,10 +90,10 @@ def _save(request: Request, entry: KnowledgeEntry, actor: str, action: str, loca
 
 
 @router.post("/knowledge/{entry_id}", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def edit(request: Request, entry_id: str, user: Admin, question: str = Form(""), alternates: str = Form(""),
-         answer: str = Form(""), source_url: str = Form("")) -> Response:
+def edit(request: Request, entry_id: str, user: Admin, services: Services, question: str = Form(""),
+         alternates: str = Form(""), answer: str = Form(""), source_url: str = Form("")) -> Response:
     """Save an edited entry (validated like `trolyso kb validate`; nothing is written when invalid)."""
-    located = _located(request, entry_id)
+    located = _located(services, entry_id)
     fields = form_fields(located.entry.topic, question, alternates, answer, source_url)
     try:
         entry = KnowledgeEntry.model_validate({
@@ -103,17 +103,16 @@ def edit(request: Request, entry_id: str, user: Admin, question: str = Form(""),
         problems = [Problem("error", located.file, f"{'.'.join(map(str, e['loc']))}: {e['msg']}", entry_id)
                     for e in error.errors()]
         return render(request, "dashboard/entry.html", {
-            "located": located, "entry": located.entry, "today": request.app.state.dashboard.today(),
+            "located": located, "entry": located.entry, "today": services.today(),
             "can_edit": True, "errors": [describe(p) for p in problems]}, status=422, page="knowledge")
-    return _save(request, entry, user.username, "update", located)
+    return _save(request, services, entry, user.username, "update", located)
 
 
 @router.post("/knowledge/{entry_id}/reviewed", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def mark_reviewed(request: Request, entry_id: str, user: Admin) -> Response:
+def mark_reviewed(request: Request, entry_id: str, user: Admin, services: Services) -> Response:
     """Mark an entry reviewed today; it is due again after `KNOWLEDGE_REVIEW_MONTHS`."""
-    services = request.app.state.dashboard
-    located = _located(request, entry_id)
+    located = _located(services, entry_id)
     today = services.today()
     entry = located.entry.model_copy(update={
         "reviewed_on": today, "review_by": add_months(today, services.settings.knowledge_review_months)})
-    return _save(request, entry, user.username, "review", located)
+    return _save(request, services, entry, user.username, "review", located)

@@ -12,6 +12,7 @@ from bot.analytics import DECISIONS, OTHER_DECISION, OTHER_TOPIC, build_overview
 from bot.knowledge.schema import PROGRAMME_TOPICS
 from bot.web.dashboard import charts
 from bot.web.dashboard.auth import home_of
+from bot.web.dashboard.deps import Services
 from bot.web.dashboard.render import STATUS_NAMES, redirect, render
 from bot.web.dashboard.security import PREFIX, AnyUser
 
@@ -24,12 +25,11 @@ DECISION_COLORS = ("#3a8f4b", "#e07a1f", "#c0392b", "#8a8a8a")
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def overview(request: Request, user: AnyUser, days: str = "30") -> Response:
+def overview(request: Request, user: AnyUser, services: Services, days: str = "30") -> Response:
     """The province-wide figures of the last `days` days (team members go to their queue)."""
     if user.role == TEAM_MEMBER:
         return redirect(home_of(user))
     period = int(days) if days.isdigit() and int(days) in PERIODS else 30
-    services = request.app.state.dashboard
     until = services.clock()
     entries = [located.entry for located in services.knowledge.load().entries]
     data = build_overview(services.engine, services.province, entries, until - timedelta(days=period), until,

@@ -8,16 +8,17 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from bot import limits
 from bot.accounts.users import ICT_ADMIN, ROLE_LABELS, TEAM_MEMBER, VIEWER
 from bot.knowledge.schema import PROGRAMME_TOPICS, TOPIC_FILES
 from bot.localtime import format_duration, format_time
 from bot.masking import mask_text
+from bot.web.dashboard.deps import dashboard_services
 from bot.web.dashboard.security import CSRF_FIELD, PREFIX, csrf_token
 from bot.web.widget import WEB_DIR
 
 STATUS_NAMES = {"open": "Chờ nhận", "claimed": "Đang xử lý", "answered": "Đã trả lời", "closed": "Đã đóng",
                 "cancelled": "Đã huỷ"}
-
 
 
 def topic_name(topic: str | None) -> str:
@@ -30,7 +31,7 @@ def topic_name(topic: str | None) -> str:
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 templates.env.filters.update(time=format_time, duration=format_duration, mask=mask_text, topic=topic_name)
 templates.env.globals.update(PREFIX=PREFIX, CSRF_FIELD=CSRF_FIELD, TOPICS=PROGRAMME_TOPICS, ROLE_LABELS=ROLE_LABELS,
-                             STATUS_NAMES=STATUS_NAMES)
+                             STATUS_NAMES=STATUS_NAMES, LIMITS=limits)
 
 NAVIGATION = [
     ("overview", f"{PREFIX}/", "Tổng quan", (ICT_ADMIN, VIEWER)),
@@ -58,7 +59,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "nav": [(key, url, label) for key, url, label, roles in NAVIGATION if user and user.role in roles],
         "csrf": csrf_token(request),
         "flashes": request.session.pop("flash", []),
-        "province": request.app.state.dashboard.province,
+        "province": dashboard_services(request).province,
         **(context or {}),
     }
     return templates.TemplateResponse(request, template, values, status_code=status)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
@@ -18,8 +18,9 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.accounts.users import ICT_ADMIN, TEAM_MEMBER, VIEWER, UserInfo, get_user
-from bot.pseudonym import _key_from_file
+from bot.keyfile import key_from_file
 from bot.settings import Settings
+from bot.web.dashboard.deps import dashboard_services
 
 PREFIX = "/dashboard"
 SESSION_COOKIE = "trolyso_dashboard"
@@ -54,10 +55,10 @@ def session_secret(settings: Settings) -> str:
     """`DASHBOARD_SECRET_KEY`, else a random key created once in var/dashboard-secret.key (owner-only)."""
     if settings.dashboard_secret_key:
         return settings.dashboard_secret_key
-    return _key_from_file(settings.var_dir / "dashboard-secret.key").decode()
+    return key_from_file(settings.var_dir / "dashboard-secret.key").decode()
 
 
-def session_middleware_options(settings: Settings) -> dict:
+def session_middleware_options(settings: Settings) -> dict[str, Any]:
     """Keyword arguments for Starlette's `SessionMiddleware`."""
     return {"secret_key": session_secret(settings), "session_cookie": SESSION_COOKIE,
             "max_age": int(settings.dashboard_session_hours * 3600), "path": PREFIX, "same_site": "lax",
@@ -86,7 +87,7 @@ def signed_in_user(request: Request) -> UserInfo | None:
     user_id = request.session.get("uid")
     if not isinstance(user_id, int):
         return None
-    user = get_user(request.app.state.dashboard.engine, user_id)
+    user = get_user(dashboard_services(request).engine, user_id)
     if user is None or user.disabled or user.session_version != request.session.get("ver"):
         request.session.clear()
         return None

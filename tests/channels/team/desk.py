@@ -81,7 +81,7 @@ class Desk:
     async def team_round(self) -> TeamRound:
         """One round of the channel's team job (notices, reminders, overdue notices)."""
         assert self.handlers.team is not None
-        loop = TeamLoop(self.workflow, self.handlers.team.outbound.notifier(), self.settings.team_loop_interval_seconds)
+        loop = TeamLoop(self.workflow, self.handlers.team.outbound.notifier())
         return await asyncio.to_thread(loop.run_once)
 
     async def feed(self, **update: Any) -> None:

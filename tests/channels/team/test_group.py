@@ -13,8 +13,8 @@ from sqlalchemy import create_engine
 
 from bot.channels.telegram import team_texts
 from bot.channels.telegram import texts as channel_texts
-from bot.escalations import messages
-from bot.escalations.web_inbox import web_messages_after
+from bot.escalations import texts as escalation_texts
+from bot.web.inbox import web_messages_after
 from tests.channels.team.desk import (
     HOA_BINH,
     HOA_BINH_GROUP,
@@ -145,8 +145,8 @@ async def test_answer_button_prompt_then_reply_delivers_to_a_web_widget_session(
     assert "@tanlap_lan" in prompt.visible_text and code in prompt.visible_text
     (confirmation,) = await desk.say(ANSWER, LAN, reply_to=prompt)
     assert confirmation.visible_text.startswith("✅ Đã gửi câu trả lời")
-    (waiting,) = web_messages_after("sess-web-1", 0, engine=desk.engine)
-    assert ANSWER in waiting.text and waiting.buttons == messages.rating_buttons(code)
+    (waiting,) = web_messages_after(desk.engine, "sess-web-1", 0)
+    assert ANSWER in waiting.message.text and waiting.message.buttons == escalation_texts.rating_buttons(code)
     assert desk.workflow.get(code).status == "answered"
 
 
@@ -160,7 +160,7 @@ async def test_one_answer_reaches_every_citizen_of_a_merged_cluster_on_their_cha
     (confirmation,) = await desk.say(f"/traloi {first} {ANSWER}", LAN)
     assert second in confirmation.visible_text
     assert ANSWER in desk.fake.messages_to(CITIZEN)[0].visible_text
-    assert ANSWER in web_messages_after("sess-web-2", 0, engine=desk.engine)[0].text
+    assert ANSWER in web_messages_after(desk.engine, "sess-web-2", 0)[0].message.text
     assert {desk.workflow.get(c).status for c in (first, second)} == {"answered"}
 
 

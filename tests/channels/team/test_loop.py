@@ -1,5 +1,6 @@
-"""The channel's periodic team job (notices, SLA reminders with an injected clock, overdue notices), the
-Telegram notifier, and the job wired into the running channel process (in-process, long polling)."""
+"""The channel's periodic team job (notices, SLA reminders with an injected clock, overdue notices) on PTB's job
+queue, the notifier that sends from worker threads, and the job wired into the running channel process
+(in-process, long polling)."""
 
 from __future__ import annotations
 
@@ -13,16 +14,18 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from bot.channels.telegram.app import run_channel
+from bot.channels.telegram.app import build_application, run_channel, schedule_team_job
 from bot.channels.telegram.keyboards import CallbackPayloads
-from bot.channels.telegram.notifier import ChannelOutbound, TelegramNotifier
+from bot.channels.telegram.outbound import ChannelOutbound
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.teamloop import TeamLoop
 from bot.db import make_engine, migrate
+from bot.delivery import Delivery, LoopNotifier
 from bot.escalations.intake import submit_escalation
-from bot.escalations.web_inbox import web_messages_after
 from bot.escalations.workflow import Workflow
+from bot.messages import Button, Message
 from bot.settings import Settings
+from bot.web.inbox import web_messages_after
 from tests.channels.team.desk import ICT_DEPARTMENT, LAN, TAN_LAP_GROUP, Desk, team_settings
 from tests.escalations.helpers import RecordingNotifier, request
 from tests.fake_telegram import FakeTelegram
@@ -95,44 +98,54 @@ async def test_the_job_survives_an_unusable_database_and_resumes(fake_telegram: 
     settings = team_settings(fake_telegram, tmp_path)
     engine = make_engine(settings.database_url)  # not migrated yet: every query fails
     notifier = RecordingNotifier()
-    job = asyncio.create_task(TeamLoop(Workflow(engine, settings), notifier, 0.05).run_forever())
+    workflow = Workflow(engine, settings)
+    application, handlers = build_application(settings, workflow)
     try:
-        await asyncio.sleep(0.3)
-        assert not job.done() and notifier.sent == []
-        await asyncio.to_thread(migrate, engine)
-        code = submit_escalation(request(chat_id="s-1"), engine=engine, settings=settings)
-        deadline = time.monotonic() + 10
-        while not notifier.sent and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        assert [(chat, code in text) for _channel, chat, text, _buttons in notifier.sent] == \
-            [(str(TAN_LAP_GROUP), True)]
+        async with application:
+            schedule_team_job(application, TeamLoop(workflow, notifier), interval=0.05)
+            await application.start()
+            try:
+                await asyncio.sleep(0.3)
+                assert application.job_queue is not None and application.job_queue.jobs()  # still scheduled
+                assert notifier.sent == []
+                await asyncio.to_thread(migrate, engine)
+                code = submit_escalation(request(chat_id="s-1"), engine=engine, settings=settings)
+                deadline = time.monotonic() + 10
+                while not notifier.sent and time.monotonic() < deadline:
+                    await asyncio.sleep(0.05)
+                assert [(d.chat_id, code in d.message.text) for d in notifier.sent] == [(str(TAN_LAP_GROUP), True)]
+            finally:
+                await application.stop()
     finally:
-        job.cancel()
+        assert handlers.team is not None
+        await handlers.team.outbound.aclose()
+        await handlers.rasa.aclose()
         engine.dispose()
 
 
 async def test_telegram_notifier_sends_from_worker_threads_only(fake_telegram: FakeTelegram):
     async with TelegramSender(fake_telegram.token, fake_telegram.root_url) as sender:
-        notifier = TelegramNotifier(sender, asyncio.get_running_loop())
-        buttons = [{"title": "👍 Hữu ích", "payload": '/feedback_good{"ticket": "TL-7F3K2"}'}]
-        await asyncio.to_thread(notifier.deliver, "telegram", "424242", "Câu trả lời <của tổ>", buttons)
+        notifier = LoopNotifier("telegram", sender, asyncio.get_running_loop())
+        buttons = [Button("👍 Hữu ích", '/feedback_good{"ticket": "TL-7F3K2"}')]
+        await asyncio.to_thread(notifier.deliver, Delivery("telegram", "424242", Message("Câu trả lời <của tổ>",
+                                                                                           buttons)))
         (sent,) = fake_telegram.messages_to(424242)
         assert sent.visible_text == "Câu trả lời <của tổ>"
         assert sent.buttons == [("👍 Hữu ích", '/feedback_good{"ticket": "TL-7F3K2"}')]
         with pytest.raises(ValueError):
-            notifier.deliver("web", "s-1", "x", None)
+            notifier.deliver(Delivery("web", "s-1", Message("x")))
         with pytest.raises(RuntimeError):
-            notifier.deliver("telegram", "424242", "x", None)  # from the loop's own thread: would block it
+            notifier.deliver(Delivery("telegram", "424242", Message("x")))  # on the loop's own thread: would block
         fake_telegram.blocked_chats.add(424243)
         with pytest.raises(Exception, match="blocked"):
-            await asyncio.to_thread(notifier.deliver, "telegram", "424243", "x", None)
+            await asyncio.to_thread(notifier.deliver, Delivery("telegram", "424243", Message("x")))
 
 
 async def test_channel_outbound_queues_web_messages(fake_telegram: FakeTelegram, engine: Engine, settings: Settings):
     outbound = ChannelOutbound(settings, engine, CallbackPayloads())
     try:
-        await asyncio.to_thread(outbound.notifier().deliver, "web", "sess-9", "Tổ đã trả lời", [])
-        assert [m.text for m in web_messages_after("sess-9", 0, engine=engine)] == ["Tổ đã trả lời"]
+        await asyncio.to_thread(outbound.notifier().deliver, Delivery("web", "sess-9", Message("Tổ đã trả lời")))
+        assert [m.message.text for m in web_messages_after(engine, "sess-9", 0)] == ["Tổ đã trả lời"]
     finally:
         await outbound.aclose()
 
@@ -153,7 +166,7 @@ async def test_running_channel_posts_notices_and_takes_claims(fake_telegram: Fak
         assert Workflow(engine, settings).get(code).assignee == LAN
         fake_telegram.send_text(TAN_LAP_GROUP, f"/traloi {code} Bác vào mục Cài đặt ạ.", chat_type="supergroup",
                                 user_id=7001, username=LAN)
-        await _wait_for(lambda: web_messages_after("s-run", 0, engine=engine))
+        await _wait_for(lambda: web_messages_after(engine, "s-run", 0))
         assert Workflow(engine, settings).get(code).status == "answered"
     finally:
         stop.set()

@@ -1,9 +1,11 @@
-"""Channel-independent assistant messages and the button payloads the conversation understands."""
+"""The buttons the conversation offers, and the payloads it understands when they are pressed."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+
+from bot.limits import BUTTON_TITLE_CHARS
+from bot.messages import Button
 
 FEEDBACK_GOOD = "/feedback_good"
 FEEDBACK_BAD = "/feedback_bad"
@@ -11,29 +13,6 @@ AFFIRM = "/affirm"
 DENY = "/deny"
 CANCEL = "/cancel"
 SKIP_PHONE = DENY
-
-BUTTON_TITLE_CHARS = 60
-"""Longer button titles are shortened: phones show little more than this on one button."""
-
-
-@dataclass(frozen=True)
-class Button:
-    """A quick reply: what the citizen sees and the text sent back when it is pressed."""
-
-    title: str
-    payload: str
-
-    def as_dict(self) -> dict[str, str]:
-        """The shape Rasa and the channels expect."""
-        return {"title": self.title, "payload": self.payload}
-
-
-@dataclass(frozen=True)
-class Message:
-    """One assistant message: text and optional buttons."""
-
-    text: str
-    buttons: list[Button] = field(default_factory=list)
 
 
 def intent_payload(intent: str, **entities: str) -> str:

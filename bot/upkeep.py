@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import datetime
 
 from sqlalchemy import Engine
 
-from bot.db import migrate
-from bot.escalations.intake import DATABASE_DOWN, replay_outbox
+from bot.db import DATABASE_UNREACHABLE_ERRORS, migrate
+from bot.escalations.intake import replay_outbox
+from bot.models import utcnow
 from bot.questionlog import purge_expired
 from bot.settings import Settings
+from bot.web.inbox import purge_web_messages
 
 log = logging.getLogger(__name__)
 PURGE_EVERY_SECONDS = 24 * 3600
@@ -22,9 +25,17 @@ def try_migrate(engine: Engine) -> bool:
     try:
         migrate(engine)
         return True
-    except DATABASE_DOWN:
+    except DATABASE_UNREACHABLE_ERRORS:
         log.warning("database unreachable: migrations will be retried")
         return False
+
+
+def purge_retained(engine: Engine, settings: Settings, now: datetime | None = None) -> int:
+    """Delete questions, feedback and waiting web messages older than `QUESTION_LOG_RETENTION_DAYS`;
+    return the number of rows deleted."""
+    now = now or utcnow()
+    days = settings.question_log_retention_days
+    return purge_expired(engine, days, now) + purge_web_messages(engine, days, now)
 
 
 async def upkeep_loop(engine: Engine, settings: Settings, migrated: bool) -> None:
@@ -34,10 +45,10 @@ async def upkeep_loop(engine: Engine, settings: Settings, migrated: bool) -> Non
         try:
             migrated = migrated or await asyncio.to_thread(try_migrate, engine)
             if migrated:
-                await asyncio.to_thread(replay_outbox, engine=engine, settings=settings)
+                await asyncio.to_thread(replay_outbox, engine, settings)
                 if time.monotonic() - last_purge > PURGE_EVERY_SECONDS:
-                    await asyncio.to_thread(purge_expired, engine=engine, settings=settings)
+                    await asyncio.to_thread(purge_retained, engine, settings)
                     last_purge = time.monotonic()
-        except DATABASE_DOWN:
+        except DATABASE_UNREACHABLE_ERRORS:
             log.warning("database unreachable during upkeep; retrying later")
         await asyncio.sleep(settings.outbox_replay_interval_seconds)

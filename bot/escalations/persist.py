@@ -14,10 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.escalations.dedup import DedupRule, find_similar
-from bot.escalations.phone import mask_phone
 from bot.escalations.states import CLAIMED, OPEN
-from bot.escalations.tickets import new_ticket_code
+from bot.escalations.ticket_codes import new_ticket_code
 from bot.models import Cluster, Escalation, EscalationContact, OutboxReplay, utcnow
+from bot.phone import mask_phone
 
 log = logging.getLogger(__name__)
 CODE_ATTEMPTS = 8
@@ -73,7 +73,8 @@ def _insert(session: Session, pending: PendingEscalation, rule: DedupRule, sourc
         cluster_id = cluster.id
     else:
         cluster_id = similar.cluster_id
-    inherits_claim = similar is not None and similar.status == CLAIMED
+    claimed_by = similar if similar is not None and similar.status == CLAIMED else None
+    """The waiting escalation whose claim the new one inherits, if any."""
     escalation = Escalation(
         ticket_code=pending.ticket_code,
         request_id=pending.request_id,
@@ -87,11 +88,11 @@ def _insert(session: Session, pending: PendingEscalation, rule: DedupRule, sourc
         commune_code=pending.commune_code,
         phone_masked=mask_phone(pending.phone) if pending.phone else None,
         consent=pending.consent,
-        status=CLAIMED if inherits_claim else OPEN,
+        status=CLAIMED if claimed_by else OPEN,
         cluster_id=cluster_id,
-        assignee=similar.assignee if inherits_claim else None,
-        assignee_name=similar.assignee_name if inherits_claim else None,
-        claimed_at=utcnow() if inherits_claim else None,
+        assignee=claimed_by.assignee if claimed_by else None,
+        assignee_name=claimed_by.assignee_name if claimed_by else None,
+        claimed_at=utcnow() if claimed_by else None,
         embedding=pending.embedding,
         embedding_model=pending.embedding_model,
         created_at=pending.created_at,

@@ -1,4 +1,5 @@
-"""The province's communes and their community tech teams (`config/communes.yml`), and commune matching."""
+"""The province, its communes and their community tech teams (`config/communes.yml`), and finding the commune a
+citizen names."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from pathlib import Path
 
 import yaml
 
-from bot.settings import get_settings
 from bot.text import fold, nfc, words
 
 KINDS = {"xa": "xã", "phuong": "phường", "thi tran": "thị trấn", "dac khu": "đặc khu"}
@@ -129,14 +129,9 @@ def _load_province(path: Path) -> Province:
     )
 
 
-def load_province(path: Path | None = None) -> Province:
-    """The province configuration (default: the `COMMUNES_FILE` setting); read once per path."""
-    return _load_province(Path(path or get_settings().communes_file).resolve())
-
-
-def load_communes(path: Path | None = None) -> list[Commune]:
-    """The communes of the configured province, in file order."""
-    return list(load_province(path).communes)
+def load_province(path: Path) -> Province:
+    """The province configuration in `path` (the `COMMUNES_FILE` setting); read once per path."""
+    return _load_province(Path(path).resolve())
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:

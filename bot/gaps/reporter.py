@@ -9,12 +9,12 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from bot.gaps.report import GapReport, build_report
-from bot.knowledge.snapshot import KnowledgeSnapshot
+from bot.knowledge.folder import KnowledgeFolder
 from bot.retrieval.embedders import Embedder, EmbeddingCache, make_embedder
 from bot.settings import Settings
 
 
-class GapService:
+class GapReporter:
     """Builds gap reports over one database and knowledge folder.
 
     The embedder is the assistant's own (`make_embedder(settings)`), created on first use; embeddings go
@@ -22,11 +22,11 @@ class GapService:
     and each question is embedded once.
     """
 
-    def __init__(self, settings: Settings, engine: Engine, knowledge: KnowledgeSnapshot | None = None,
+    def __init__(self, settings: Settings, engine: Engine, knowledge: KnowledgeFolder | None = None,
                  embedder: Embedder | None = None, cache_path: Path | None = None) -> None:
         self.settings = settings
         self.engine = engine
-        self.knowledge = knowledge or KnowledgeSnapshot(settings.knowledge_dir)
+        self.knowledge = knowledge or KnowledgeFolder(settings.knowledge_dir)
         self._embedder = embedder
         self._cache_path = cache_path or settings.var_dir / "embeddings.sqlite"
         self._cache: EmbeddingCache | None = None

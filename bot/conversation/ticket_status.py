@@ -4,27 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
 
-from bot.conversation.messages import Message
 from bot.escalations.intake import EscalationStatusView
 from bot.escalations.states import ANSWERED, CANCELLED, CLAIMED, CLOSED, OPEN
+from bot.localtime import format_day
+from bot.messages import Message
 
 logger = logging.getLogger(__name__)
 
-VIETNAM = timezone(timedelta(hours=7))
 StatusLookup = Callable[[str], EscalationStatusView | None]
-
-
-def _local_date(moment: datetime) -> str:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(VIETNAM).strftime("%d/%m/%Y")
 
 
 def status_sentence(view: EscalationStatusView) -> str:
     """What the citizen is told about a ticket."""
     commune = view.commune_name[:1].lower() + view.commune_name[1:]
-    about = (f"Phiếu {view.ticket_code} (gửi ngày {_local_date(view.created_at)} tới Tổ công nghệ số cộng đồng "
+    about = (f"Phiếu {view.ticket_code} (gửi ngày {format_day(view.created_at)} tới Tổ công nghệ số cộng đồng "
              f"{commune})")
     if view.status == OPEN:
         return f"{about} đang chờ cán bộ nhận. Khi có câu trả lời, tôi sẽ nhắn cho bạn ngay."

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from bot.messages import Button
+
 STATUS_LABELS = {
     "open": "đang chờ Tổ công nghệ số cộng đồng nhận xử lý",
     "claimed": "đã có thành viên Tổ công nghệ số cộng đồng nhận và đang xử lý",
@@ -17,21 +19,25 @@ ANSWER_PAYLOAD = "answer:{code}"
 """Payloads of the team group's buttons ("Nhận xử lý", "Trả lời")."""
 
 
-def team_buttons(code: str) -> list[dict]:
+def claim_button(code: str) -> Button:
+    """«Nhận xử lý» under a team notice: claims the ticket."""
+    return Button("Nhận xử lý", CLAIM_PAYLOAD.format(code=code))
+
+
+def answer_button(code: str) -> Button:
+    """«Trả lời» under a team notice: asks the member for the answer."""
+    return Button("Trả lời", ANSWER_PAYLOAD.format(code=code))
+
+
+def team_buttons(code: str) -> list[Button]:
     """The buttons under a team notice: claim the ticket, or answer it."""
-    return [
-        {"title": "Nhận xử lý", "payload": CLAIM_PAYLOAD.format(code=code)},
-        {"title": "Trả lời", "payload": ANSWER_PAYLOAD.format(code=code)},
-    ]
+    return [claim_button(code), answer_button(code)]
 
 
-def rating_buttons(code: str) -> list[dict]:
+def rating_buttons(code: str) -> list[Button]:
     """👍/👎 under a team's answer; the payloads carry the ticket code for `record_feedback`."""
     ticket = json.dumps({"ticket": code})
-    return [
-        {"title": "👍 Hữu ích", "payload": f"/feedback_good{ticket}"},
-        {"title": "👎 Chưa giúp được", "payload": f"/feedback_bad{ticket}"},
-    ]
+    return [Button("👍 Hữu ích", f"/feedback_good{ticket}"), Button("👎 Chưa giúp được", f"/feedback_bad{ticket}")]
 
 
 def team_notice(code: str, commune_name: str, question: str, topic: str | None, phone_masked: str | None,
@@ -55,19 +61,6 @@ def citizen_answer(code: str, commune_name: str, answer: str) -> str:
         f"Tổ công nghệ số cộng đồng {commune_name} đã trả lời câu hỏi của bạn (phiếu {code}):\n\n"
         f"{answer}\n\nCâu trả lời này có giúp ích cho bạn không?"
     )
-
-
-def status_reply(code: str, status: str, commune_name: str, answer: str | None) -> str:
-    """The reply to "phiếu TL-… thế nào rồi?"."""
-    text = f"Phiếu {code} ({commune_name}) {STATUS_LABELS.get(status, status)}."
-    if answer and status in ("answered", "closed"):
-        text += f"\nCâu trả lời của tổ: {answer}"
-    return text
-
-
-def unknown_ticket_reply(code: str) -> str:
-    """The reply when no ticket has this code."""
-    return f"Tôi chưa tìm thấy phiếu {code}. Bạn kiểm tra lại mã phiếu giúp tôi nhé (dạng TL-7F3K2)."
 
 
 def reminder(code: str, commune_name: str, hours: float) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.knowledge.store import LoadResult, knowledge_files, load_knowledge
 
 
-class KnowledgeSnapshot:
+class KnowledgeFolder:
     """Entries of a knowledge folder, cached by the files' names, sizes and modification times."""
 
     def __init__(self, folder: Path) -> None:
