@@ -13,6 +13,7 @@ from actions.common import sender, slot_events, utter
 from actions.runtime import runtime
 from bot.conversation.dialogue import prompted_since_user, transcript
 from bot.conversation.escalation_form import (
+    PENDING_SLOT,
     FilledForm,
     SlotCheck,
     ask_commune_message,
@@ -44,8 +45,10 @@ class ValidateEscalationForm(FormValidationAction):
 
     def validate_escalation_question(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> dict[str, Any]:
-        """Any question in words."""
-        return self._apply(check_question(slot_value), "escalation_question", dispatcher)
+        """The proposed question, confirmed with its button (or a typed yes), or any question in words."""
+        confirmed = tracker.latest_message.get("intent", {}).get("name") == "affirm"
+        check = check_question(slot_value, tracker.get_slot(PENDING_SLOT), confirmed)
+        return self._apply(check, "escalation_question", dispatcher)
 
     def validate_commune(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: DomainDict) -> dict[str, Any]:
@@ -77,7 +80,7 @@ class ActionAskEscalationQuestion(Action):
         return "action_ask_escalation_question"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        return _ask(dispatcher, tracker, ask_question_message())
+        return _ask(dispatcher, tracker, ask_question_message(tracker.get_slot(PENDING_SLOT)))
 
 
 class ActionAskCommune(Action):

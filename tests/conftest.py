@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from bot.db import make_engine, migrate
+from bot.retrieval.decision import DecisionModel
+from bot.retrieval.embedders import make_embedder
+from bot.retrieval.service import decision_model_path
 from bot.settings import Settings
+from tests.decision_models import always
 from tests.processes import RunningAssistant
 
 TESTS = Path(__file__).resolve().parent
@@ -35,6 +40,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def assistant() -> Iterator[RunningAssistant]:
     """One real `trolyso run` (Rasa + action server + gateway) shared by the end-to-end tests."""
     running = RunningAssistant()
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def choosing_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
+    """A real `trolyso run` whose decision always offers the three most probable entries as choices: the
+    choice-list flow tested without depending on which questions the calibration finds ambiguous."""
+    settings = Settings()
+    calibrated = DecisionModel.load(decision_model_path(settings, make_embedder(settings).name))
+    path = tmp_path_factory.mktemp("decision") / "always-choices.json"
+    replace(calibrated, thresholds=always("clarify")).save(path)
+    running = RunningAssistant({"RETRIEVAL_DECISION_MODEL": str(path)})
     running.start()
     yield running
     running.stop()

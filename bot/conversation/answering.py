@@ -125,13 +125,13 @@ class Answerer:
             question_id = self._record(channel, sender, text, kind, None, 0.0, {}, False)
             slots: dict[str, Any] = {"question_id": question_id, "offer": None}
             if kind == "too_long":
-                slots.update(offer=OFFER_ESCALATION, escalation_question=text)
+                slots.update(offer=OFFER_ESCALATION, pending_question=text)
             return Outcome([unreadable_message(kind)], slots)
         reading = read_message(self.retriever, text, self._previous(state))
         question_id = self._record(channel, sender, text, reading.decision, reading.answered[0] if reading.answered
                                    else None, reading.result.confidence, _scores(reading),
                                    reading.resolution.context_used)
-        slots = {"question_id": question_id, "context_question": text, "escalation_question": text, "offer": None}
+        slots = {"question_id": question_id, "context_question": text, "pending_question": text, "offer": None}
         return self._reply(reading, slots)
 
     def _reply(self, reading: Reading, slots: dict[str, Any]) -> Outcome:
@@ -143,7 +143,7 @@ class Answerer:
             slots = {**slots, **self._answered(answered[0])}
             if reading.unanswered_parts:
                 messages.append(unanswered_parts_message(reading.unanswered_parts))
-                slots.update(offer=OFFER_ESCALATION, escalation_question="; ".join(reading.unanswered_parts))
+                slots.update(offer=OFFER_ESCALATION, pending_question="; ".join(reading.unanswered_parts))
             return Outcome(messages, slots)
         if reading.decision == "clarify":
             options = [entries[c.entry_id] for c in reading.result.chosen]

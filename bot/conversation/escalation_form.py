@@ -24,8 +24,11 @@ logger = logging.getLogger(__name__)
 PHONE_SKIPPED = "-"
 """Value of the `phone` slot when the citizen chose not to give a number."""
 MAX_COMMUNE_BUTTONS = 6
+PENDING_SHOWN_CHARS = 300
+"""The proposed question is shown up to this length (all of it is sent)."""
 FORM_SLOTS = ("escalation_question", "commune", "phone", "consent")
-RESET: dict[str, Any] = {**dict.fromkeys(FORM_SLOTS), "offer": None}
+PENDING_SLOT = "pending_question"
+RESET: dict[str, Any] = {**dict.fromkeys(FORM_SLOTS), PENDING_SLOT: None, "offer": None}
 """The slots cleared once the form is done (sent, declined or cancelled)."""
 ANY_TEAM = "Tổ công nghệ số cộng đồng"
 
@@ -49,9 +52,18 @@ class SlotCheck:
     messages: list[Message] = field(default_factory=list)
 
 
-def ask_question_message() -> Message:
-    """Asks what to pass on when the citizen asked for a person without a question first."""
-    return Message("Bạn muốn hỏi Tổ công nghệ số cộng đồng điều gì? Bạn gõ câu hỏi giúp tôi nhé.", [CANCEL_BUTTON])
+SEND_THIS_BUTTON = "Gửi câu hỏi này"
+
+
+def ask_question_message(pending: str | None) -> Message:
+    """Shows the question the form will send, to confirm or replace; without one, asks what to pass on."""
+    if not pending:
+        return Message("Bạn muốn hỏi Tổ công nghệ số cộng đồng điều gì? Bạn gõ câu hỏi giúp tôi nhé.",
+                       [CANCEL_BUTTON])
+    shown = pending if len(pending) <= PENDING_SHOWN_CHARS else pending[:PENDING_SHOWN_CHARS - 1] + "…"
+    return Message(f"Tôi sẽ chuyển câu hỏi này cho Tổ công nghệ số cộng đồng:\n\"{shown}\"\n"
+                   f"Bạn bấm \"{SEND_THIS_BUTTON}\", hoặc gõ câu hỏi khác mà bạn muốn gửi.",
+                   [Button(SEND_THIS_BUTTON, AFFIRM), CANCEL_BUTTON])
 
 
 def ask_commune_message() -> Message:
@@ -75,9 +87,17 @@ def ask_consent_message(commune: Commune | None, phone: str | None, channel: str
                    [Button("Đồng ý", AFFIRM), Button("Không đồng ý", DENY)])
 
 
-def check_question(value: Any) -> SlotCheck:
-    """The question to pass on: any non-empty text, shortened when very long."""
+def check_question(value: Any, pending: str | None = None, confirmed: bool = False) -> SlotCheck:
+    """The question to pass on: the proposed one when the citizen confirmed it, else the text they typed (any
+    non-empty text, shortened when very long)."""
+    if confirmed:
+        if pending:
+            return SlotCheck(" ".join(pending.split())[:ESCALATION_QUESTION_CHARS])
+        return SlotCheck(None, [ask_question_message(None)])
     text = " ".join(str(value or "").split())
+    if fold(text) in NO_WORDS | SKIP_WORDS:
+        return SlotCheck(None, [Message("Bạn gõ câu hỏi muốn gửi cho Tổ công nghệ số cộng đồng, hoặc bấm \"Huỷ\" "
+                                        "nếu không muốn gửi nữa.", [CANCEL_BUTTON])])
     if not any(c.isalpha() for c in text):
         return SlotCheck(None, [Message("Bạn gõ câu hỏi bằng chữ giúp tôi nhé.")])
     return SlotCheck(text[:ESCALATION_QUESTION_CHARS])

@@ -79,7 +79,8 @@ def escalate_on_the_widget(browser: Browser, base_url: str, question: str, phone
     page.goto(f"{base_url}/demo")
     widget(page, ".bubble").click()
     assert "chưa chắc chắn" in type_message(page, question)
-    assert "xã/phường" in click_choice(page, "Có, nhờ Tổ hỗ trợ")
+    assert question in click_choice(page, "Có, nhờ Tổ hỗ trợ")  # the form shows what it will send
+    assert "xã/phường" in click_choice(page, "Gửi câu hỏi này")
     assert "số điện thoại" in type_message(page, "xa tan lap")
     consent = type_message(page, phone) if phone else click_choice(page, "Bỏ qua")
     assert "xã tân lập" in consent.lower()

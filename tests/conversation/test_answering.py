@@ -77,7 +77,7 @@ def test_clarify_offers_candidates_then_a_typed_number_answers(entries: list[Kno
     assert [b.title for b in message.buttons[:-1]] == [f"{n}. {t}" for n, t in enumerate(titles, 1)]
     assert all("…" not in b.title and len(b.title) <= 40 for b in message.buttons)
     assert not any(t in message.text for t in titles)  # the list is shown once, as buttons
-    assert (outcome.slots["offer"], outcome.slots["escalation_question"]) == (OFFER_ESCALATION, "vssid")
+    assert (outcome.slots["offer"], outcome.slots["pending_question"]) == (OFFER_ESCALATION, "vssid")
     assert logged(engine)[0].decision == "clarify"
     chosen = answerer.answer_text("câu 2", ConversationState(choices=tuple(choices)), "web", "s1")
     assert chosen.slots["context_entry"] == choices[1]
@@ -90,7 +90,7 @@ def test_abstain_offers_the_team(entries: list[KnowledgeEntry], engine: Engine, 
                         partial(record_question, engine=engine, settings=settings), settings.procedure_search_url)
     outcome = answerer.answer_text("làm sổ đỏ cho đất vườn mất bao lâu", ConversationState(), "web", "s2")
     assert outcome.slots["offer"] == OFFER_ESCALATION
-    assert outcome.slots["escalation_question"] == "làm sổ đỏ cho đất vườn mất bao lâu"
+    assert outcome.slots["pending_question"] == "làm sổ đỏ cho đất vườn mất bao lâu"
     assert outcome.slots["context_entry"] is None
     assert [b.payload for b in outcome.messages[0].buttons] == ["/affirm", "/deny"]
     assert logged(engine)[0].decision == "abstain"
@@ -110,7 +110,7 @@ def test_long_message_asks_to_shorten_and_offers_the_team(answerer: Answerer):
     text = "Tôi có nhiều việc muốn hỏi về VssID và VNeID. " * 30
     outcome = answerer.answer_text(text, ConversationState(), "web", "s4")
     assert "ngắn" in outcome.messages[0].text
-    assert outcome.slots["offer"] == OFFER_ESCALATION and outcome.slots["escalation_question"] == text
+    assert outcome.slots["offer"] == OFFER_ESCALATION and outcome.slots["pending_question"] == text
 
 
 def test_follow_up_uses_the_previous_question(answerer: Answerer, engine: Engine):
@@ -161,7 +161,7 @@ def test_an_uncovered_procedure_points_to_the_portal_search(answerer: Answerer, 
     assert search + quote_plus("giấy phép xây dựng") in message.text
     assert "Thành phần hồ sơ" in message.text and "Phí, lệ phí" in message.text
     assert [b.payload for b in message.buttons] == ["/affirm", "/deny"]
-    assert outcome.slots["offer"] == OFFER_ESCALATION and outcome.slots["escalation_question"] == text
+    assert outcome.slots["offer"] == OFFER_ESCALATION and outcome.slots["pending_question"] == text
     [row] = logged(engine)
     assert row.decision == "abstain" and row.entry_id is None
     assert row.scores["reason"] == "procedure" and row.scores["procedure"].startswith("giấy phép xây dựng")
@@ -175,7 +175,7 @@ def test_two_questions_answer_the_known_one_and_name_the_other(answerer: Answere
     last = outcome.messages[-1]
     assert "giá vàng hôm nay bao nhiêu một chỉ" in last.text and "chưa có câu trả lời" in last.text
     assert outcome.slots["offer"] == OFFER_ESCALATION
-    assert outcome.slots["escalation_question"] == "giá vàng hôm nay bao nhiêu một chỉ"
+    assert outcome.slots["pending_question"] == "giá vàng hôm nay bao nhiêu một chỉ"
     [row] = logged(engine)
     assert row.scores["unanswered_parts"] == ["giá vàng hôm nay bao nhiêu một chỉ"]
 

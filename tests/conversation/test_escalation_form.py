@@ -8,6 +8,7 @@ from bot.conversation.buttons import AFFIRM, CANCEL, DENY
 from bot.conversation.escalation_form import (
     PHONE_SKIPPED,
     ask_consent_message,
+    ask_question_message,
     check_commune,
     check_consent,
     check_phone,
@@ -95,5 +96,16 @@ def test_consent_question_names_the_team_and_masks_the_phone(communes: list[Comm
 
 def test_question():
     assert check_question("  cần   hỏi về sổ đỏ ").value == "cần hỏi về sổ đỏ"
+    assert check_question("/affirm", "làm sổ đỏ mất bao lâu", confirmed=True).value == "làm sổ đỏ mất bao lâu"
+    assert check_question("/affirm", None, confirmed=True).value is None
+    assert check_question("không").value is None and "Huỷ" in check_question("không").messages[0].text
     assert check_question("😀").value is None
     assert len(check_question("a" * 5000).value) == 1500
+
+
+def test_the_form_shows_the_question_it_will_send():
+    message = ask_question_message("Thủ tục cấp giấy phép xây dựng nhà ở nông thôn?")
+    assert "Thủ tục cấp giấy phép xây dựng nhà ở nông thôn?" in message.text
+    assert [b.title for b in message.buttons] == ["Gửi câu hỏi này", "Huỷ"]
+    assert [b.payload for b in message.buttons] == ["/affirm", "/cancel"]
+    assert "gõ câu hỏi" in ask_question_message(None).text
