@@ -28,6 +28,13 @@ def cmd_telegram(_args: argparse.Namespace, settings: Settings) -> int:
     return main(settings)
 
 
+def cmd_zalo(_args: argparse.Namespace, settings: Settings) -> int:
+    """Run the Zalo channel alone (`trolyso run` starts it when ZALO_BOT_TOKEN or an Official Account is set)."""
+    from bot.channels.zalo.app import main
+
+    return main(settings)
+
+
 def cmd_train(_args: argparse.Namespace, settings: Settings) -> int:
     """Train the Rasa model unless one for the current inputs exists."""
     from bot.rasa_model import ensure_trained
@@ -46,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("telegram", help="run the Telegram channel (needs TELEGRAM_BOT_TOKEN)").set_defaults(
         func=cmd_telegram
     )
+    commands.add_parser("zalo", help="run the Zalo channel (needs ZALO_BOT_TOKEN or a Zalo Official Account)"
+                        ).set_defaults(func=cmd_zalo)
     add_kb_commands(commands)
     add_retrieval_commands(commands)
     add_evaluation_commands(commands)

@@ -2,7 +2,7 @@
 
 The escalation workflow says what to send (`Delivery`: a channel, a chat, a `Message`); a `Notifier` sends it.
 `citizen_channels` builds the notifier of a process: web-widget sessions get the message in their web inbox
-(a database table the widget polls), and every other channel (Telegram today) through its async sender,
+(a database table the widget polls), and every other channel (Telegram, Zalo) through its async sender,
 run on the process's event loop while the workflow's blocking code runs in a worker thread.
 
 A new citizen channel plugs in as one more `AsyncSender` in the `senders` given to `citizen_channels`.
@@ -32,7 +32,7 @@ class Delivery:
     """One message to send: to a citizen (their channel and chat), a team group or the provincial department."""
 
     channel: str
-    """A citizen channel of `bot.sender_ids` ("telegram", "web")."""
+    """A citizen channel of `bot.sender_ids` ("telegram", "zalo", "web")."""
     chat_id: str
     message: Message
     ticket_code: str | None = None
@@ -47,10 +47,13 @@ class Notifier(Protocol):
 
 
 class AsyncSender(Protocol):
-    """A channel's sender, e.g. `bot.channels.telegram.sender.TelegramSender`."""
+    """A channel's sender, e.g. `bot.channels.telegram.sender.TelegramSender`, `bot.channels.zalo.ZaloSender`."""
 
     async def send_to(self, chat_id: str, message: Message) -> object:
         """Send `message` to the chat `chat_id`; raise when it could not be sent."""
+
+    async def aclose(self) -> None:
+        """Close the sender's connections."""
 
 
 class WebInboxNotifier:

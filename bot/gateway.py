@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from bot.channels.telegram.sender import TelegramSender
+from bot.channels.zalo import zalo_sender
 from bot.db import get_engine
 from bot.delivery import AsyncSender, Notifier, citizen_channels
 from bot.rasa_client import RasaClient
@@ -37,11 +38,14 @@ def create_app(settings: Settings) -> FastAPI:
     engine = get_engine(settings.database_url)
 
     def citizen_notifier(loop: asyncio.AbstractEventLoop) -> Notifier:
-        """Web-widget sessions through the web inbox; Telegram chats from the bot when a token is set, sent on the
-        gateway's event `loop` while the dashboard's blocking code runs in a worker thread."""
+        """Web-widget sessions through the web inbox; Telegram and Zalo chats when those channels are configured,
+        sent on the gateway's event `loop` while the dashboard's blocking code runs in a worker thread."""
         senders: dict[str, AsyncSender] = {}
         if settings.telegram_bot_token:
             senders["telegram"] = TelegramSender(settings.telegram_bot_token, settings.telegram_api_base_url)
+        zalo = zalo_sender(settings, engine)
+        if zalo is not None:
+            senders["zalo"] = zalo
         return citizen_channels(engine, loop, senders)
 
     @asynccontextmanager

@@ -54,3 +54,15 @@ TELEGRAM_ALERT_CHARS = 200
 """The pop-up shown to the person who pressed a button."""
 TELEGRAM_PLACEHOLDER_CHARS = 64
 """The placeholder of the input field under a forced reply."""
+
+# -- Zalo's own limits --------------------------------------------------------------------------------
+ZALO_MESSAGE_CHARS = 2000
+"""A Zalo message (Bot Platform `sendMessage`, Official Account text message); longer answers are split."""
+ZALO_WEBHOOK_BODY_BYTES = 256 * 1024
+"""The largest webhook request the Zalo channel reads (one event is a few hundred bytes)."""
+ZALO_NUMBERED_OPTIONS = 9
+"""The most options one reply offers as numbers (the citizen types one digit); more are shown unnumbered."""
+ZALO_OA_REPLY_WINDOW_HOURS = 48
+"""How long after a follower's message an Official Account may reply free of charge (Zalo OA help centre)."""
+ZALO_OA_REPLIES_PER_WINDOW = 8
+"""How many replies an Official Account may send in that window; later messages would be paid ones."""

@@ -1,4 +1,5 @@
-"""Hiding personal data in free text shown on screens and in exports (citizens type phone numbers in questions)."""
+"""Hiding personal data in free text shown on screens and in exports (citizens type phone numbers in questions),
+and chat ids in logs."""
 
 from __future__ import annotations
 
@@ -24,3 +25,11 @@ def mask_text(text: str | None) -> str:
     text = _PHONE_LIKE.sub(_mask_number, text)
     return _EMAIL.sub(lambda m: f"{m.group(1)}***@***", text)
 
+
+
+def mask_id(value: int | str) -> str:
+    """A chat or user id with its middle hidden, for logs: `123456789` -> `12*****89`."""
+    text = str(value)
+    if len(text) <= 4:
+        return "*" * len(text)
+    return f"{text[:2]}{'*' * (len(text) - 4)}{text[-2:]}"

@@ -275,3 +275,35 @@ class GapReview(Base):
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("knowledge_drafts.id", ondelete="SET NULL"))
     actor: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ZaloChat(Base):
+    """What the Zalo channel keeps of one chat: the options it offered last, as numbers the citizen types back
+    (Zalo has no buttons), and, for an Official Account's follower, the reply window opened by their last message."""
+
+    __tablename__ = "zalo_chats"
+
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    """The Zalo chat id (`oa-<user id>` for an Official Account's follower)."""
+    options: Mapped[list[Any]] = mapped_column(default=list)
+    """The options offered last, numbered from 1: `[{"title", "payload"}]`."""
+    options_at: Mapped[datetime | None]
+    last_inbound_at: Mapped[datetime | None]
+    """When the follower last wrote to the Official Account (opens its reply window)."""
+    replies_in_window: Mapped[int] = mapped_column(Integer, default=0)
+    """Messages sent to the follower since then."""
+
+
+class ZaloOaToken(Base):
+    """The Zalo Official Account's OAuth tokens: the access token and the single-use refresh token that replaces
+    both (one row, shared by every process that writes to followers)."""
+
+    __tablename__ = "zalo_oa_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    access_token: Mapped[str] = mapped_column(Text, default="")
+    refresh_token: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime | None]
+    seed: Mapped[str] = mapped_column(String(64))
+    """Hash of the `ZALO_OA_REFRESH_TOKEN` the row started from: a new one configured replaces the row."""
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

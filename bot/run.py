@@ -19,7 +19,7 @@ def resolve_model(settings: Settings) -> Path:
 
 
 def child_specs(settings: Settings) -> list[ChildSpec]:
-    """Rasa, the action server, the gateway and (with a bot token) the Telegram channel, on 127.0.0.1."""
+    """Rasa, the action server, the gateway and (when configured) the Telegram and Zalo channels, on 127.0.0.1."""
     action_env = {"ACTION_SERVER_PORT": str(settings.action_server_port)}
     specs = [
         ChildSpec(
@@ -60,7 +60,29 @@ def child_specs(settings: Settings) -> list[ChildSpec]:
             cwd=PROJECT_ROOT,
             start_timeout=60.0,
         ))
+    if settings.zalo_enabled:
+        specs.append(ChildSpec(
+            name="zalo",
+            argv=[sys.executable, "-m", "bot.cli", "zalo"],
+            health_url=f"http://127.0.0.1:{settings.zalo_health_port}/health",
+            cwd=PROJECT_ROOT,
+            start_timeout=60.0,
+        ))
     return specs
+
+
+def zalo_status(settings: Settings) -> str:
+    """The banner's Zalo line: off and why, or on and how updates arrive (bot, Official Account)."""
+    if not settings.zalo_enabled:
+        return "tắt: chưa đặt ZALO_BOT_TOKEN / off: ZALO_BOT_TOKEN is not set"
+    parts = []
+    if settings.zalo_webhook_url:
+        parts.append(f"bot: webhook {settings.zalo_webhook_url}")
+    elif settings.zalo_bot_token:
+        parts.append("bot: long polling")
+    if settings.zalo_oa_enabled:
+        parts.append(f"Official Account: webhook {settings.zalo_oa_webhook_path}")
+    return "bật / on, " + ", ".join(parts)
 
 
 def telegram_status(settings: Settings) -> str:
@@ -88,6 +110,7 @@ def banner(settings: Settings, failed: list[str]) -> str:
         f"  Tài liệu API / API doc: {base}/docs",
         f"  Rasa                  : {settings.rasa_url}",
         f"  Telegram              : {telegram_status(settings)}",
+        f"  Zalo                  : {zalo_status(settings)}",
         "  Dừng / Stop: Ctrl-C",
         "=" * 64,
     ]

@@ -1,6 +1,7 @@
 """The citizen channels, and the Rasa sender id that names one citizen's conversation on each.
 
-A Telegram chat talks to Rasa as `tg:<chat id>`, a web-widget session as `web:<session id>`. A new citizen
+A Telegram chat talks to Rasa as `tg:<chat id>`, a Zalo chat as `zalo:<chat id>` (a Zalo Official Account's
+follower as `zalo:oa-<user id>`), a web-widget session as `web:<session id>`. A new citizen
 channel gets its name and prefix here; escalations, deliveries and the question log then know it by name.
 """
 
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-Channel = Literal["telegram", "web"]
-SENDER_PREFIXES: dict[Channel, str] = {"telegram": "tg", "web": "web"}
+Channel = Literal["telegram", "zalo", "web"]
+SENDER_PREFIXES: dict[Channel, str] = {"telegram": "tg", "zalo": "zalo", "web": "web"}
 """Channel → prefix of its Rasa sender ids."""
 
 
@@ -19,7 +20,8 @@ def sender_id(channel: Channel, chat_id: int | str) -> str:
 
 
 def parse_sender(sender: str) -> tuple[Channel, str]:
-    """`tg:<chat id>` → ("telegram", id), `web:<session>` → ("web", session); anything else is a web session."""
+    """`tg:<chat id>` → ("telegram", id), `zalo:<chat id>` → ("zalo", id), `web:<session>` → ("web", session);
+    anything else is a web session."""
     prefix, _, rest = sender.partition(":")
     for channel, known in SENDER_PREFIXES.items():
         if prefix == known and rest:

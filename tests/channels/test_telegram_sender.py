@@ -6,10 +6,10 @@ import pytest
 from telegram.error import InvalidToken
 
 from bot.channels.telegram import TelegramSender
-from bot.channels.telegram.formatting import utf16_len
 from bot.channels.telegram.texts import CHOOSE_BELOW
 from bot.limits import TELEGRAM_MESSAGE_UTF16
 from bot.messages import Button, Message
+from bot.splitting import utf16_len
 from tests.fake_telegram import FakeTelegram
 
 

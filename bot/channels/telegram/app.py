@@ -22,14 +22,15 @@ from bot.channels.telegram.handlers import ChannelHandlers
 from bot.channels.telegram.health import HealthServer
 from bot.channels.telegram.keyboards import CallbackPayloads
 from bot.channels.telegram.outbound import ChannelOutbound
-from bot.channels.telegram.ratelimit import ChatRateLimiter
 from bot.channels.telegram.sender import api_urls
 from bot.channels.telegram.team import TeamHandlers
 from bot.channels.telegram.teamloop import TeamLoop
 from bot.channels.telegram.updates import PerChatUpdateProcessor
+from bot.channels.zalo import ZaloSender, zalo_sender
 from bot.db import get_engine
 from bot.escalations.workflow import Workflow
 from bot.rasa_client import RasaClient
+from bot.ratelimit import ChatRateLimiter
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -62,10 +63,17 @@ def build_application(settings: Settings, workflow: Workflow | None = None) -> t
         rasa=RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds),
         payloads=payloads,
         limiter=ChatRateLimiter(settings.telegram_rate_limit_per_minute),
-        team=TeamHandlers(workflow, ChannelOutbound(settings, workflow.engine, payloads)),
+        team=TeamHandlers(workflow, ChannelOutbound(settings, workflow.engine, payloads,
+                                                    other_senders(settings, workflow))),
     )
     handlers.register(application)
     return application, handlers
+
+
+def other_senders(settings: Settings, workflow: Workflow) -> dict[str, ZaloSender]:
+    """The senders of the other citizen channels configured (Zalo), so that team answers reach them too."""
+    zalo = zalo_sender(settings, workflow.engine)
+    return {"zalo": zalo} if zalo is not None else {}
 
 
 def webhook_path(url: str) -> str:

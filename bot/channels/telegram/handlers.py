@@ -29,11 +29,12 @@ from telegram.ext import (
 from bot.channels.telegram import texts
 from bot.channels.telegram.groups import addresses_bot, is_group, without_mention
 from bot.channels.telegram.keyboards import CallbackPayloads, inline_keyboard
-from bot.channels.telegram.ratelimit import ChatRateLimiter, Verdict
 from bot.channels.telegram.sender import send_bot_message, send_html
 from bot.conversation.topics import menu_buttons
 from bot.limits import CHAT_MESSAGE_CHARS
+from bot.masking import mask_id
 from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.ratelimit import ChatRateLimiter, Verdict
 from bot.sender_ids import sender_id
 
 if TYPE_CHECKING:
@@ -44,14 +45,6 @@ logger = logging.getLogger(__name__)
 GATE_GROUP = -2
 RATE_GROUP = -1
 NEW_MESSAGE = filters.UpdateType.MESSAGE
-
-
-def mask_id(value: int | str) -> str:
-    """A chat or user id with its middle hidden, for logs: `123456789` -> `12*****89`."""
-    text = str(value)
-    if len(text) <= 4:
-        return "*" * len(text)
-    return f"{text[:2]}{'*' * (len(text) - 4)}{text[-2:]}"
 
 
 def message_of(update: Update) -> Message:

@@ -9,22 +9,26 @@ whose coroutines run on the channel's event loop (`bot.delivery.LoopNotifier`).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 
 from sqlalchemy import Engine
 
 from bot.channels.telegram.keyboards import CallbackPayloads
 from bot.channels.telegram.sender import TelegramSender
-from bot.delivery import Notifier, citizen_channels
+from bot.delivery import AsyncSender, Notifier, citizen_channels
 from bot.settings import Settings
 
 
 class ChannelOutbound:
-    """Creates the notifier on the channel's event loop, sharing the channel's callback payloads."""
+    """Creates the notifier on the channel's event loop, sharing the channel's callback payloads; `others` are the
+    senders of the other citizen channels (e.g. {"zalo": ZaloSender}), which team answers reach too."""
 
-    def __init__(self, settings: Settings, engine: Engine, payloads: CallbackPayloads) -> None:
+    def __init__(self, settings: Settings, engine: Engine, payloads: CallbackPayloads,
+                 others: Mapping[str, AsyncSender] | None = None) -> None:
         self._settings = settings
         self._engine = engine
         self._payloads = payloads
+        self._others = dict(others or {})
         self._sender: TelegramSender | None = None
         self._notifier: Notifier | None = None
 
@@ -33,10 +37,13 @@ class ChannelOutbound:
         if self._notifier is None:
             self._sender = TelegramSender(str(self._settings.telegram_bot_token),
                                           self._settings.telegram_api_base_url, self._payloads)
-            self._notifier = citizen_channels(self._engine, asyncio.get_running_loop(), {"telegram": self._sender})
+            self._notifier = citizen_channels(self._engine, asyncio.get_running_loop(),
+                                              {**self._others, "telegram": self._sender})
         return self._notifier
 
     async def aclose(self) -> None:
-        """Close the sender's HTTP connections (if it was ever used)."""
+        """Close the senders' HTTP connections."""
         if self._sender is not None:
             await self._sender.aclose()
+        for sender in self._others.values():
+            await sender.aclose()

@@ -7,11 +7,13 @@ from types import TracebackType
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 
-from bot.channels.telegram.formatting import split_message, to_html
+from bot.channels.telegram.formatting import to_html
 from bot.channels.telegram.keyboards import CallbackPayloads, inline_keyboard
 from bot.channels.telegram.texts import CHOOSE_BELOW
+from bot.limits import TELEGRAM_MESSAGE_UTF16
 from bot.messages import Message
 from bot.sender_ids import SENDER_PREFIXES
+from bot.splitting import split_message
 
 TELEGRAM_API = "https://api.telegram.org"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -36,7 +38,7 @@ async def send_html(
 async def send_bot_message(bot: Bot, chat_id: int, message: Message, payloads: CallbackPayloads) -> list[int]:
     """Send one assistant message: split under the length limit, escaped, buttons under the last part."""
     keyboard = inline_keyboard(message.buttons, payloads)
-    chunks = split_message(message.text)
+    chunks = split_message(message.text, TELEGRAM_MESSAGE_UTF16)
     if not chunks and keyboard is not None:
         chunks = [CHOOSE_BELOW]
     ids: list[int] = []

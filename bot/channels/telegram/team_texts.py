@@ -12,7 +12,7 @@ TEAM_HELP = (
     "• Để trả lời: bấm «Trả lời», hoặc trả lời (reply) thẳng vào tin báo phiếu, "
     "hoặc gõ /traloi <mã phiếu> <nội dung>.\n"
     "• /phieu <mã phiếu>: xem tình trạng một phiếu; /phieu: xem các phiếu đang chờ.\n"
-    "Câu trả lời được gửi ngay cho người dân, trên Telegram hay trên trang web mà họ đã hỏi."
+    "Câu trả lời được gửi ngay cho người dân, trên Telegram, Zalo hay trên trang web mà họ đã hỏi."
 )
 UNKNOWN_COMMAND = "Tôi chưa có lệnh này trong nhóm của tổ.\n\n" + TEAM_HELP
 
@@ -69,7 +69,7 @@ STATUS_LINES = {
     "question": "Câu hỏi: {value}",
     "answer": "Câu trả lời: {value}",
 }
-CHANNEL_NAMES = {"telegram": "Telegram", "web": "trang web (khung trò chuyện)"}
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "web": "trang web (khung trò chuyện)"}
 STATUS_USAGE = "Cách dùng: /phieu <mã phiếu>, ví dụ /phieu TL-7F3K2; gõ /phieu để xem các phiếu đang chờ."
 QUEUE_EMPTY = "Hiện không có phiếu nào đang chờ xử lý. Cảm ơn tổ!"
 QUEUE_HEADER = "Các phiếu đang chờ ({count}):"

@@ -1,9 +1,9 @@
-"""A per-chat limit on incoming messages, with one warning per window."""
+"""A per-chat limit on incoming messages, with one warning per window (every channel's chats: Telegram, Zalo)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -33,10 +33,10 @@ class ChatRateLimiter:
         self.limit = limit
         self.window_seconds = window_seconds
         self._clock = clock
-        self._windows: dict[int, _Window] = {}
+        self._windows: dict[Hashable, _Window] = {}
         self._prune_at = PRUNE_FLOOR
 
-    def check(self, chat_id: int) -> Verdict:
+    def check(self, chat_id: Hashable) -> Verdict:
         """Count one message of `chat_id` and say whether to handle it."""
         if self.limit <= 0:
             return Verdict.ALLOW

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.channels.telegram.ratelimit import PRUNE_FLOOR, ChatRateLimiter, Verdict
+from bot.ratelimit import PRUNE_FLOOR, ChatRateLimiter, Verdict
 
 
 class Clock:
