@@ -18,8 +18,8 @@ from tests.decision_models import always
 from tests.processes import RunningAssistant
 
 TESTS = Path(__file__).resolve().parent
-SERVER_FIXTURES = frozenset({"postgres_server", "fake_telegram", "live"})
-"""Fixtures that start a local server: PostgreSQL, the fake Bot API, the gateway served by uvicorn."""
+SERVER_FIXTURES = frozenset({"postgres_server", "fake_telegram", "fake_zalo", "fake_zalo_oa", "live"})
+"""Fixtures that start a local server: PostgreSQL, the fake Telegram and Zalo APIs, the gateway served by uvicorn."""
 SLOW_PATHS = ("retrieval/", "actions/", "dashboard/", "bench/", "conversation/test_answering.py",
               "conversation/test_followup.py")
 """Tests that load the embedding model, or sign in with argon2-hashed passwords, one test after the other."""
