@@ -40,7 +40,8 @@ ANSWERED_LINE = "📨 {member} đã trả lời phiếu này."
 ANSWER_SENT = "✅ Đã gửi câu trả lời của {member} cho phiếu {code} tới người dân."
 ANSWER_SENT_CLUSTER = "Câu trả lời cũng được gửi cho các phiếu gộp chung: {codes}."
 ANSWER_NOT_DELIVERED = (
-    "⚠️ Chưa gửi được tới {count} người dân (lỗi mạng, hoặc họ đã chặn Trợ lý số). "
+    "⚠️ Chưa gửi được tới {count} người dân (lỗi mạng, họ đã chặn Trợ lý số, hoặc họ hỏi qua Zalo OA "
+    "đã quá 48 giờ). "
     "Họ vẫn xem được câu trả lời khi hỏi lại mã phiếu."
 )
 EMPTY_ANSWER = "Câu trả lời đang trống. Bạn gõ: /traloi {code} <nội dung trả lời> nhé."
