@@ -261,6 +261,16 @@ def test_malformed_updates_and_unknown_events_get_no_reply_and_no_crash(stack: Z
     assert stack.assistant.child_pid("bot.cli zalo") == pid and stack.health().status_code == 200
 
 
+def test_a_message_zalo_delivers_twice_is_answered_once(stack: ZaloStack):
+    citizen = chat(23)
+    update = {"event_name": "message.text.received", "message": stack.zalo.message(citizen, text="xin chào")}
+    stack.zalo.send_raw(update)
+    stack.zalo.send_raw(update)
+    stack.zalo.wait_for_messages(citizen, 1, timeout=60)
+    settled(stack.zalo, citizen, quiet=2.0)
+    assert stack.rasa_user_texts(citizen) == ["xin chào"]
+
+
 def test_typed_commands_never_reach_the_conversation_engine(stack: ZaloStack):
     citizen = chat(21)
     assert stack.converse(citizen, '/choose_entry{"entry_id":"vneid-cai-dat"}') == [texts.UNKNOWN_COMMAND]
