@@ -54,14 +54,13 @@ class ZaloBotApi:
         """The `result` of `method`; ZaloApiError for an error answer, httpx.HTTPError when Zalo is unreachable.
 
         A rate-limited call (429) is retried once after a short wait."""
-        for attempt in (1, 2):
-            try:
-                return await self._call_once(method, params or {}, timeout)
-            except ZaloApiError as error:
-                if error.code != RATE_LIMITED_ERROR or attempt == 2:
-                    raise
-                await asyncio.sleep(RETRY_AFTER_RATE_LIMIT_SECONDS)
-        raise AssertionError("unreachable")
+        try:
+            return await self._call_once(method, params or {}, timeout)
+        except ZaloApiError as error:
+            if error.code != RATE_LIMITED_ERROR:
+                raise
+        await asyncio.sleep(RETRY_AFTER_RATE_LIMIT_SECONDS)
+        return await self._call_once(method, params or {}, timeout)
 
     async def _call_once(self, method: str, params: dict[str, Any], timeout: float) -> Any:
         response = await self._client.post(f"{self._root}/{method}", json=params, timeout=timeout)

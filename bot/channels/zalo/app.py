@@ -19,7 +19,7 @@ import httpx
 from bot.channels.zalo.api import BotInfo, ZaloApiError, ZaloBotApi
 from bot.channels.zalo.handlers import ZaloHandlers
 from bot.channels.zalo.sender import ZaloSender, zalo_sender
-from bot.channels.zalo.server import ChannelServer, secret_checker, signature_checker
+from bot.channels.zalo.server import ChannelServer, finish, secret_checker, signature_checker
 from bot.channels.zalo.updates import parse_bot_update, parse_oa_event
 from bot.db import get_engine, migrate
 from bot.rasa_client import RasaClient
@@ -141,6 +141,7 @@ async def run_channel(settings: Settings, stop: asyncio.Event) -> None:
     channel = ZaloChannel(settings, sender, handlers)
     health, webhook = ChannelServer(), ChannelServer()
     health.add_health(channel.health)
+    poller: BotPoller | None = None
     try:
         api = await _start_bot(channel, webhook)
         if settings.zalo_oa_enabled:
@@ -149,8 +150,8 @@ async def run_channel(settings: Settings, stop: asyncio.Event) -> None:
                                 lambda event: handlers.handle(parse_oa_event(event)))
         if settings.zalo_webhook_url or settings.zalo_oa_enabled:
             webhook.listen(settings.zalo_webhook_port)
-        poller = BotPoller(api, handlers) if api is not None and not settings.zalo_webhook_url else None
-        if poller is not None:
+        if api is not None and not settings.zalo_webhook_url:
+            poller = BotPoller(api, handlers)
             channel.poller = asyncio.create_task(poller.run())
         channel.receiving = True
         health.listen(settings.zalo_health_port)
@@ -161,6 +162,9 @@ async def run_channel(settings: Settings, stop: asyncio.Event) -> None:
     finally:
         if channel.poller is not None:
             channel.poller.cancel()
+            await asyncio.gather(channel.poller, return_exceptions=True)
+        if poller is not None:
+            await finish(poller.tasks)
         await health.close()
         await webhook.close()
         await sender.aclose()

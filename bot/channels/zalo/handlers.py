@@ -15,6 +15,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 
+import httpx
 from sqlalchemy import Engine
 
 from bot.channels.zalo import texts
@@ -36,7 +37,8 @@ logger = logging.getLogger(__name__)
 
 SEEN_MESSAGES = 10_000
 """How many message ids are remembered to drop repeated deliveries."""
-SEND_ERRORS = (ZaloApiError, OaApiError, OutsideReplyWindow, LookupError, OSError)
+SEND_ERRORS = (ZaloApiError, OaApiError, OutsideReplyWindow, LookupError, httpx.HTTPError)
+"""What a message to Zalo can fail with: an error answer, a closed reply window, no transport, the network."""
 
 
 class ChatLocks:
@@ -93,7 +95,8 @@ class ZaloHandlers:
                 await self._handle(incoming)
             except Exception:
                 logger.exception("error while answering Zalo chat %s", mask_id(incoming.chat_id))
-                await self._say(incoming.chat_id, texts.SOMETHING_WRONG)
+                with contextlib.suppress(Exception):
+                    await self._say(incoming.chat_id, texts.SOMETHING_WRONG)
 
     async def _handle(self, incoming: Incoming) -> None:
         chat_id = incoming.chat_id

@@ -89,12 +89,11 @@ class ZaloSender:
             raise LookupError(f"no Zalo transport is configured for chat {chat_id[:3]}…")
         return transport
 
-    async def send_turn(self, chat_id: str, messages: Sequence[Message], parts: Sequence[str] = ()) -> int:
-        """Send one reply: `parts` (texts of the channel itself) then `messages` with their options numbered
-        across the reply, which become the chat's options on offer (none when the reply has none). Return the
-        number of Zalo messages sent."""
+    async def send_turn(self, chat_id: str, messages: Sequence[Message]) -> int:
+        """Send one reply: `messages` with their options numbered across the reply, which become the chat's
+        options on offer (none when the reply has none). Return the number of Zalo messages sent."""
         rendered = render_turn(messages)
-        texts = [chunk for text in [*parts, *rendered.texts] for chunk in split_message(text, ZALO_MESSAGE_CHARS)]
+        texts = [chunk for text in rendered.texts for chunk in split_message(text, ZALO_MESSAGE_CHARS)]
         if not texts:
             return 0
         transport = self.transport(chat_id)

@@ -26,6 +26,8 @@ EventSink = Callable[[Any], Coroutine[Any, Any, None]]
 """Handles one event's JSON (answering the citizen); never raises."""
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 SIGNATURE_HEADER = "X-ZEvent-Signature"
+SHUTDOWN_GRACE_SECONDS = 5.0
+"""How long a stopping channel lets the messages in progress be answered (the supervisor waits 10 s)."""
 
 
 class _HealthHandler(tornado.web.RequestHandler):
@@ -110,5 +112,14 @@ class ChannelServer:
         if self._server is not None:
             self._server.stop()
             await self._server.close_all_connections()
-        if self.tasks:
-            await asyncio.gather(*self.tasks, return_exceptions=True)
+        await finish(self.tasks)
+
+
+async def finish(tasks: set[asyncio.Task[None]], grace: float = SHUTDOWN_GRACE_SECONDS) -> None:
+    """Let the events in progress finish for up to `grace` seconds, then cancel the rest."""
+    if not tasks:
+        return
+    _done, pending = await asyncio.wait(set(tasks), timeout=grace)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
