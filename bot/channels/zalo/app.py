@@ -107,9 +107,9 @@ class ZaloChannel:
         }
 
 
-async def _start_bot(channel: ZaloChannel, webhook: ChannelServer) -> ZaloBotApi | None:
-    """Check the token, then register the webhook (or remove it, for long polling)."""
-    settings = channel.settings
+async def _check_bot(channel: ZaloChannel, webhook: ChannelServer) -> tuple[ZaloBotApi, str | None] | None:
+    """Check the token; in webhook mode, add the bot's webhook to `webhook` (not yet listening) and return its
+    secret with the API, to register once the server listens."""
     if channel.sender.bot is None:
         return None
     api = channel.sender.bot.api
@@ -119,14 +119,13 @@ async def _start_bot(channel: ZaloChannel, webhook: ChannelServer) -> ZaloBotApi
         if error.unauthorized:
             raise TokenRefused(error.description) from error
         raise
-    if settings.zalo_webhook_url:
-        secret = settings.zalo_webhook_secret or secrets.token_urlsafe(32)
-        webhook.add_webhook(webhook_path(settings.zalo_webhook_url), secret_checker(secret),
-                            lambda event: channel.handlers.handle(parse_bot_update(event)))
-        await api.set_webhook(settings.zalo_webhook_url, secret)
-    else:
-        await api.delete_webhook()
-    return api
+    url = channel.settings.zalo_webhook_url
+    if not url:
+        return api, None
+    secret = channel.settings.zalo_webhook_secret or secrets.token_urlsafe(32)
+    webhook.add_webhook(webhook_path(url), secret_checker(secret),
+                        lambda event: channel.handlers.handle(parse_bot_update(event)))
+    return api, secret
 
 
 async def run_channel(settings: Settings, stop: asyncio.Event) -> None:
@@ -143,16 +142,21 @@ async def run_channel(settings: Settings, stop: asyncio.Event) -> None:
     health.add_health(channel.health)
     poller: BotPoller | None = None
     try:
-        api = await _start_bot(channel, webhook)
+        bot = await _check_bot(channel, webhook)
         if settings.zalo_oa_enabled:
             webhook.add_webhook(settings.zalo_oa_webhook_path,
                                 signature_checker(str(settings.zalo_oa_app_id), str(settings.zalo_oa_secret_key)),
                                 lambda event: handlers.handle(parse_oa_event(event)))
         if settings.zalo_webhook_url or settings.zalo_oa_enabled:
             webhook.listen(settings.zalo_webhook_port)
-        if api is not None and not settings.zalo_webhook_url:
-            poller = BotPoller(api, handlers)
-            channel.poller = asyncio.create_task(poller.run())
+        if bot is not None:
+            api, secret = bot
+            if settings.zalo_webhook_url and secret:
+                await api.set_webhook(settings.zalo_webhook_url, secret)  # the server listens already
+            else:
+                await api.delete_webhook()
+                poller = BotPoller(api, handlers)
+                channel.poller = asyncio.create_task(poller.run())
         channel.receiving = True
         health.listen(settings.zalo_health_port)
         logger.info("Zalo channel ready: bot %s (%s), Official Account %s",
