@@ -16,6 +16,9 @@ from bot.limits import ZALO_OA_REPLIES_PER_WINDOW, ZALO_OA_REPLY_WINDOW_HOURS
 from bot.messages import Button
 from bot.models import ZaloChat, utcnow
 
+OPTIONS_VALID_FOR = timedelta(days=1)
+"""How long offered options can be picked by number: a citizen who comes back later starts afresh."""
+
 
 def _row(session: Session, chat_id: str) -> ZaloChat:
     row = session.get(ZaloChat, chat_id)
@@ -50,11 +53,13 @@ def remember_options(engine: Engine, chat_id: str, options: list[Button], now: d
     _save(engine, chat_id, change)
 
 
-def offered_options(engine: Engine, chat_id: str) -> list[Button]:
-    """The options offered to the chat last (none for a chat never seen)."""
+def offered_options(engine: Engine, chat_id: str, now: datetime | None = None) -> list[Button]:
+    """The options offered to the chat last, if that was less than `OPTIONS_VALID_FOR` ago."""
     with Session(engine) as session:
         row = session.get(ZaloChat, chat_id)
-        return [Button.from_dict(raw) for raw in (row.options if row else []) if isinstance(raw, dict)]
+        if row is None or row.options_at is None or row.options_at < (now or utcnow()) - OPTIONS_VALID_FOR:
+            return []
+        return [Button.from_dict(raw) for raw in row.options if isinstance(raw, dict)]
 
 
 def open_reply_window(engine: Engine, chat_id: str, now: datetime | None = None) -> None:

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import Engine
 
 from bot.channels.zalo.api import ZaloApiError, ZaloBotApi
-from bot.channels.zalo.chats import offered_options
+from bot.channels.zalo.chats import OPTIONS_VALID_FOR, offered_options, remember_options
 from bot.channels.zalo.sender import BotTransport, ZaloSender
 from bot.conversation.buttons import feedback_buttons
 from bot.escalations.texts import rating_buttons
 from bot.limits import ZALO_MESSAGE_CHARS
 from bot.messages import Message
+from bot.models import utcnow
 from tests.fake_zalo import FakeZalo
 
 CHAT = "6ede9afa66b88fe6d6a9"
@@ -57,6 +60,12 @@ async def test_a_team_answer_sent_by_another_process_is_rated_by_number(fake_zal
     finally:
         await sender.aclose()
     assert offered_options(engine, CHAT) == []  # a reply without options leaves none on offer
+
+
+def test_options_can_be_picked_for_a_day(engine: Engine):
+    remember_options(engine, CHAT, feedback_buttons(), now=utcnow() - OPTIONS_VALID_FOR + timedelta(minutes=1))
+    assert offered_options(engine, CHAT) == feedback_buttons()
+    assert offered_options(engine, CHAT, now=utcnow() + timedelta(minutes=2)) == []
 
 
 async def test_a_refused_message_raises_and_an_official_account_chat_needs_its_transport(fake_zalo: FakeZalo,
