@@ -16,6 +16,8 @@ ANSWERABLE_QUESTION_CHARS = 600
 citizen is asked to shorten it (or to pass it to the community tech team)."""
 ESCALATION_QUESTION_CHARS = 1500
 """The longest question the escalation form passes to a team; a longer one is cut."""
+ESCALATION_PENDING_SHOWN_CHARS = 300
+"""The escalation form shows the question it proposes to send up to this length (all of it is sent)."""
 STORED_QUESTION_CHARS = CHAT_MESSAGE_CHARS
 """A question as stored (an escalation's question and transcript lines, the question log): what a channel
 accepts, so nothing a citizen sent is cut."""

@@ -12,7 +12,7 @@ from bot.conversation.answering import Outcome
 from bot.conversation.buttons import AFFIRM, CANCEL, DENY, SKIP_PHONE, commune_payload
 from bot.conversation.dialogue import Speaker
 from bot.escalations.intake import EscalationRequest
-from bot.limits import ESCALATION_QUESTION_CHARS
+from bot.limits import ESCALATION_PENDING_SHOWN_CHARS, ESCALATION_QUESTION_CHARS
 from bot.messages import Button, Message
 from bot.phone import mask_phone, normalize_mobile
 from bot.province import Commune, match_commune
@@ -24,8 +24,6 @@ logger = logging.getLogger(__name__)
 PHONE_SKIPPED = "-"
 """Value of the `phone` slot when the citizen chose not to give a number."""
 MAX_COMMUNE_BUTTONS = 6
-PENDING_SHOWN_CHARS = 300
-"""The proposed question is shown up to this length (all of it is sent)."""
 FORM_SLOTS = ("escalation_question", "commune", "phone", "consent")
 PENDING_SLOT = "pending_question"
 RESET: dict[str, Any] = {**dict.fromkeys(FORM_SLOTS), PENDING_SLOT: None, "offer": None}
@@ -62,7 +60,8 @@ def ask_question_message(pending: str | None) -> Message:
     if not pending:
         return Message("Bạn muốn hỏi Tổ công nghệ số cộng đồng điều gì? Bạn gõ câu hỏi giúp tôi nhé.",
                        [CANCEL_BUTTON])
-    shown = pending if len(pending) <= PENDING_SHOWN_CHARS else pending[:PENDING_SHOWN_CHARS - 1] + "…"
+    limit = ESCALATION_PENDING_SHOWN_CHARS
+    shown = pending if len(pending) <= limit else pending[:limit - 1] + "…"
     return Message(f"Tôi sẽ chuyển câu hỏi này cho Tổ công nghệ số cộng đồng:\n\"{shown}\"\n"
                    f"Bạn bấm \"{SEND_THIS_BUTTON}\", hoặc gõ câu hỏi khác mà bạn muốn gửi.",
                    [Button(SEND_THIS_BUTTON, AFFIRM), CANCEL_BUTTON])
