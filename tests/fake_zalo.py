@@ -222,7 +222,7 @@ class FakeZalo(_Served):
                 handler = getattr(self, f"_api_{method.lower()}", None)
                 if handler is None:
                     raise ApiError(404, "Not Found: method not found")
-                result = await handler(params) if method == "getUpdates" else handler(params)
+                result = await handler(params, request) if method == "getUpdates" else handler(params)
             except ApiError as exc:
                 return JSONResponse({"ok": False, "error_code": exc.code, "description": exc.description},
                                     status_code=200 if exc.code == 408 else exc.code)
@@ -234,13 +234,17 @@ class FakeZalo(_Served):
         return {"id": self.token.split(":")[0], "account_name": self.account_name, "account_type": "BASIC",
                 "can_join_groups": False}
 
-    async def _api_getupdates(self, params: dict[str, Any]) -> Any:
+    async def _api_getupdates(self, params: dict[str, Any], request: Request) -> Any:
+        """Long poll; a poll whose client went away (a killed channel) takes no update, as a server would not
+        hand an update to a closed connection."""
         timeout = min(float(params.get("timeout") or 0), 30.0)
         deadline = time.monotonic() + timeout
         with self._changed:
             if self.webhook is not None:
                 raise ApiError(400, "Bad Request: webhook is set; delete it to use getUpdates")
         while True:
+            if await request.is_disconnected():
+                raise ApiError(408, "Request timeout")
             with self._changed:
                 if self._pending:
                     return self._pending.pop(0)
