@@ -15,15 +15,16 @@ from bot.settings import Settings
 pytestmark = pytest.mark.slow
 
 FLOORS = {
-    # set, group: (highest wrong-answer rate, lowest right-answer rate, lowest resolved-after-one-tap rate)
-    ("own", "in_scope"): (0.04, 0.55, 0.62),
-    ("own", "in_scope_second"): (0.05, 0.55, 0.62),
+    # set, group: (highest wrong-answer rate, lowest right-answer rate, lowest resolved-after-one-tap rate),
+    # a few points beyond the cross-fitted figures of the calibration of 2026-12-06 (bench/RESULTS.md)
+    ("own", "in_scope"): (0.04, 0.50, 0.60),
+    ("own", "in_scope_second"): (0.05, 0.50, 0.60),
     ("own", "out_of_scope_far"): (0.03, 0.0, 0.0),
     ("own", "out_of_scope_near"): (0.08, 0.0, 0.0),
-    ("vnpt", "in_scope"): (0.08, 0.70, 0.75),
+    ("vnpt", "in_scope"): (0.08, 0.69, 0.75),
     ("vnpt", "out_of_scope_far"): (0.03, 0.0, 0.0),
 }
-MAX_CONTEXT_ERRORS = 0.08
+MAX_CONTEXT_ERRORS = 0.06
 MAX_CHOICE_LISTS = 0.15
 
 
