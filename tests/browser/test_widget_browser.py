@@ -183,7 +183,8 @@ def test_clarify_button_then_thumbs_down_is_stored_and_offers_the_team(choosing_
     clicked_at = utcnow() - timedelta(seconds=1)
     with page.expect_request(lambda r: r.url.endswith("/api/chat")) as sent:
         widget(page, ".choice").filter(has_text="Chưa đúng ý").last.click()
-    assert json.loads(sent.value.post_data or "{}")["text"] == "/feedback_bad"
+    # an answer picked from a button is rated by its entry
+    assert json.loads(sent.value.post_data or "{}")["text"] == f'/feedback_bad{{"entry_id":"{entry.id}"}}'
     expect(first_new_reply(page, replies_before)).to_contain_text("chưa giúp được bạn")
     expect(widget(page, ".choice").filter(has_text="Có, nhờ Tổ hỗ trợ")).to_have_count(1)
     with Session(RunningAssistant.database()) as session:
