@@ -48,7 +48,8 @@ def test_create_escalation_stores_it_and_gives_the_ticket_code(runtime: ActionRu
     tracker = tracker_for("/affirm", intent="affirm", slots=FILLED_FORM, sender_id="tg:4242001")
     events = ActionCreateEscalation().run(dispatcher, tracker, domain)
     code = slots(events)["ticket_code"]
-    assert events == [SlotSet(name, value) for name, value in {**RESET, "ticket_code": code}.items()]
+    assert events == [SlotSet(name, value) for name, value in {**RESET, "ticket_code": code,
+                                                                "home_commune": "SL03"}.items()]
     (said,) = texts(dispatcher)
     assert code in said and "Tổ công nghệ số cộng đồng xã Tân Lập" in said
     with Session(runtime.engine) as session:
@@ -153,6 +154,34 @@ def test_a_rating_of_a_teams_answer_is_stored_against_its_ticket_then_the_ticket
                                                    entities={"ticket": code}, sender_id=sender_id), domain)
         assert Workflow(runtime.engine, runtime.settings).get(code).status == status, texts(said)
     assert f"đã mở lại phiếu {code}" in texts(said)[0]
+
+
+def test_the_commune_of_the_widgets_page_or_of_an_earlier_ticket_is_only_confirmed(
+        runtime: ActionRuntime, tracker_for: TrackerFor, domain):
+    on_the_page = tracker_for("/affirm", intent="affirm")
+    on_the_page.latest_message["metadata"] = {"commune": "SL08"}  # data-commune="SL08", sent by the gateway
+    asked = CollectingDispatcher()
+    ActionAskCommune().run(asked, on_the_page, domain)
+    assert texts(asked) == ["Bạn ở Xã Yên Hòa phải không? Tôi sẽ gửi câu hỏi tới Tổ công nghệ số cộng đồng "
+                            "xã Yên Hòa."]
+    yes = tracker_for("có", intent="affirm")
+    yes.latest_message["metadata"] = {"commune": "SL08"}
+    assert ValidateEscalationForm().validate_commune("có", CollectingDispatcher(), yes, domain) == {"commune": "SL08"}
+
+    remembered = CollectingDispatcher()
+    ActionAskCommune().run(remembered, tracker_for("/affirm", intent="affirm", slots={"home_commune": "SL03"}), domain)
+    assert texts(remembered)[0].startswith("Bạn ở Xã Tân Lập phải không?")
+    other = tracker_for("/deny", intent="deny", slots={"home_commune": "SL03"})
+    said = CollectingDispatcher()
+    assert ValidateEscalationForm().validate_commune("/deny", said, other, domain) == {"commune": None,
+                                                                                       "home_commune": None}
+    assert texts(said)[0].startswith("Bạn đang sống ở xã/phường nào?")
+
+    unknown_page = tracker_for("/affirm", intent="affirm")
+    unknown_page.latest_message["metadata"] = {"commune": "XX99"}  # not a commune of the province: just asked
+    plain = CollectingDispatcher()
+    ActionAskCommune().run(plain, unknown_page, domain)
+    assert texts(plain)[0].startswith("Bạn đang sống ở xã/phường nào?")
 
 
 def test_choose_topic_offers_the_topics_questions_or_the_menu(runtime: ActionRuntime, tracker_for: TrackerFor,

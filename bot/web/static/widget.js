@@ -47,7 +47,6 @@
     restartYes: "Bắt đầu lại",
     restartNo: "Không, tiếp tục",
     examples: "Hoặc bấm một câu hỏi mẫu:",
-    ticketLabel: "Mã phiếu ",
     copy: "Chép mã",
     copied: "Đã chép",
     inputLabel: "Nhập câu hỏi của bạn",
@@ -279,7 +278,6 @@
   /** A ticket code as one highlighted, unbreakable code; with `copyable`, a button that copies it. */
   function ticketCode(code, copyable) {
     var wrap = make("span");
-    wrap.appendChild(make("span", "sr", TEXT.ticketLabel));
     var element = wrap.appendChild(make("code", "ticket", code));
     if (copyable) {
       var button = wrap.appendChild(make("button", "copy", TEXT.copy));
@@ -584,25 +582,22 @@
     return found;
   };
 
-  /** Tab from the latest answer's last button leaves the widget; Shift+Tab from its first goes back to "Gửi". */
+  /** Tab from the latest answer's last button leaves the widget (the input, "Gửi" and the chat bubble come after
+   *  the answers in the page: they are skipped for that one move). */
   Widget.prototype.choiceKey = function (event, choice) {
-    if (event.key !== "Tab") {
+    var choices = this.replyChoices();
+    if (event.key !== "Tab" || event.shiftKey || choices[choices.length - 1] !== choice) {
       return;
     }
-    var choices = this.replyChoices();
-    var self = this;
-    if (event.shiftKey && choices[0] === choice) {
-      event.preventDefault();
-      this.sendButton.focus();
-    } else if (!event.shiftKey && choices.length && choices[choices.length - 1] === choice) {
-      // the input and "Gửi" come after the answers in the page: skip them once, so focus moves past the widget
-      this.input.tabIndex = -1;
-      this.sendButton.tabIndex = -1;
-      window.setTimeout(function () {
-        self.input.removeAttribute("tabindex");
-        self.sendButton.removeAttribute("tabindex");
-      }, 0);
-    }
+    var skipped = [this.input, this.sendButton, this.bubble];
+    skipped.forEach(function (element) {
+      element.tabIndex = -1;
+    });
+    window.setTimeout(function () {
+      skipped.forEach(function (element) {
+        element.removeAttribute("tabindex");
+      });
+    }, 0);
   };
 
   /** Render one message: `{who: "bot"|"user"|"error", text, buttons?, later?, used?}`; return its first element. */
