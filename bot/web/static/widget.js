@@ -101,7 +101,7 @@
     ".ticket{display:inline-block;white-space:nowrap;padding:1px 6px;border-radius:6px;background:#fff3c4;",
     "border:1px solid #e0b400;color:#1b1b1b;font-family:ui-monospace,Menlo,Consolas,monospace;font-weight:700;",
     "letter-spacing:.04em;user-select:all;-webkit-user-select:all}",
-    ".copy{margin:0 4px;min-height:32px;padding:2px 10px;border:1px solid #9aa4ae;border-radius:14px;",
+    ".copy{margin:0 4px 0 0;min-height:32px;padding:2px 10px;border:1px solid #9aa4ae;border-radius:14px;",
     "background:#fff;color:#1b1b1b;font:inherit;font-size:14px;cursor:pointer;white-space:nowrap}",
     ".confirm{padding:10px 12px;background:#fff8e1;border-bottom:1px solid #e0b400;font-size:15px}",
     ".confirm p{margin:0 0 8px}",
@@ -280,6 +280,7 @@
     var wrap = make("span");
     var element = wrap.appendChild(make("code", "ticket", code));
     if (copyable) {
+      wrap.appendChild(document.createTextNode(" "));  // the code stays one word when the text is copied or read
       var button = wrap.appendChild(make("button", "copy", TEXT.copy));
       button.type = "button";
       button.setAttribute("aria-label", TEXT.copy + " " + code);
