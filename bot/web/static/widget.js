@@ -291,7 +291,8 @@
     return wrap;
   }
 
-  /** Append plain `text`; with `tickets`, ticket codes become highlighted codes (copyable when only one is named). */
+  /** Append plain `text`; with `tickets`, ticket codes become highlighted codes; the first message naming a code
+   *  (alone) gets its copy button (`tickets.offered`: the codes that already have one). */
   function appendPlain(parent, text, tickets) {
     if (!tickets) {
       parent.appendChild(document.createTextNode(text));
@@ -302,7 +303,9 @@
     TICKET_PATTERN.lastIndex = 0;
     while ((match = TICKET_PATTERN.exec(text)) !== null) {
       parent.appendChild(document.createTextNode(text.slice(last, match.index)));
-      parent.appendChild(ticketCode(match[0], tickets.copyable));
+      var copyable = tickets.copyable && !tickets.offered[match[0]];
+      tickets.offered[match[0]] = true;
+      parent.appendChild(ticketCode(match[0], copyable));
       last = match.index + match[0].length;
     }
     parent.appendChild(document.createTextNode(text.slice(last)));
@@ -317,12 +320,12 @@
     return Object.keys(found);
   }
 
-  /** Append `text` to `parent` as text nodes, with http(s) links as anchors opening a new tab; with `highlight`
-   *  (the assistant's messages), ticket codes are shown as codes. */
-  function appendText(parent, text, highlight) {
+  /** Append `text` to `parent` as text nodes, with http(s) links as anchors opening a new tab; with `offered`
+   *  (the assistant's messages: the ticket codes given a copy button so far), ticket codes are shown as codes. */
+  function appendText(parent, text, offered) {
     var last = 0;
     var match;
-    var tickets = highlight ? { copyable: ticketCodes(text).length === 1 } : null;
+    var tickets = offered ? { copyable: ticketCodes(text).length === 1, offered: offered } : null;
     URL_PATTERN.lastIndex = 0;
     while ((match = URL_PATTERN.exec(text)) !== null) {
       var raw = match[0].replace(TRAILING_PUNCTUATION, "");
@@ -351,6 +354,7 @@
     this.inbox = null;
     this.pollTimer = null;
     this.history = [];
+    this.copyOffered = {};
     this.build();
     this.restore();
   }
@@ -611,7 +615,7 @@
     if (item.later) {
       bubble.appendChild(make("span", "sr", TEXT.laterPrefix));
     }
-    appendText(bubble, item.text, item.who === "bot");
+    appendText(bubble, item.text, item.who === "bot" ? this.copyOffered : null);
     if (item.text) {
       this.log.appendChild(bubble);
     }
@@ -721,6 +725,7 @@
       return;
     }
     this.history = [];
+    this.copyOffered = {};
     this.persist();
     while (this.log.firstChild) {
       this.log.removeChild(this.log.firstChild);
