@@ -327,6 +327,7 @@ def test_the_greeting_offers_the_topics_and_example_questions(assistant: Running
     expect(examples).to_have_text("Hoặc bấm một câu hỏi mẫu:")
     expect(examples.locator("xpath=following-sibling::div[1]").locator(".choice")).to_have_text(
         list(EXAMPLE_QUESTIONS))
+    assert widget(page, ".log").evaluate("el => el.scrollTop") == 0  # the greeting is read from its first line
     page.screenshot(path=str(ARTIFACTS / "widget-greeting-360.png"))
     replies_before = widget(page, ".msg.bot").count()
     widget(page, ".choice").filter(has_text=EXAMPLE_QUESTIONS[0]).click()

@@ -526,11 +526,12 @@
     this.root.classList.add("open");
     this.bubble.setAttribute("aria-expanded", "true");
     this.setUnread(0);
-    if (!this.history.length) {
-      this.greet();
-    }
     save("sessionStorage", "open", "1");
-    this.scrollToEnd();
+    if (this.history.length) {
+      this.scrollToEnd();
+    } else {
+      this.greet();  // from its first line
+    }
     if (takeFocus !== false) {
       this.input.focus();
     }
