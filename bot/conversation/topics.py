@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.conversation.buttons import entry_payload, short_title, topic_payload
+from bot.conversation.buttons import MY_TICKETS, entry_payload, short_title, topic_payload
 from bot.knowledge.schema import TOPIC_FILES, KnowledgeEntry
 from bot.messages import Button, Message
 from bot.text import fold
@@ -103,5 +103,7 @@ def example_buttons() -> list[Button]:
 
 
 def greeting_menu() -> dict[str, list[dict[str, str]]]:
-    """What a greeting offers under its text: the topics, and the example questions (the web widget's first open)."""
-    return {"topics": [b.to_dict() for b in menu_buttons()], "examples": [b.to_dict() for b in example_buttons()]}
+    """What a greeting offers under its text: the topics, and the example questions (the web widget's first open);
+    after a restart, also the citizen's tickets."""
+    return {"topics": [b.to_dict() for b in menu_buttons()], "examples": [b.to_dict() for b in example_buttons()],
+            "tickets": [Button("Phiếu của tôi", MY_TICKETS).to_dict()]}

@@ -316,6 +316,9 @@ def test_new_conversation_asks_first_and_keeps_the_session(assistant: RunningAss
     expect(widget(page, ".msg.user")).to_have_count(0)
     expect(widget(page, ".msg.bot").first).to_contain_text("Trợ lý số của xã Yên Hòa")
     assert session_of(page) == session  # the tickets' answers still reach this session
+    replies_before = widget(page, ".msg.bot").count()
+    widget(page, ".choice").filter(has_text="Phiếu của tôi").click()  # the tickets stay one tap away
+    expect(first_new_reply(page, replies_before)).to_contain_text("chưa gửi câu hỏi nào")
 
 
 def test_the_greeting_offers_the_topics_and_example_questions(assistant: RunningAssistant, page: Page):

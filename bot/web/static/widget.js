@@ -552,11 +552,12 @@
     this.bubble.setAttribute("aria-label", count ? TEXT.open + " (" + count + TEXT.unread + ")" : TEXT.open);
   };
 
-  /** The greeting, with the topics and example questions the gateway offers. */
-  Widget.prototype.greet = function () {
+  /** The greeting, with the topics and example questions the gateway offers; `restarted`: also the citizen's
+   *  tickets ("Phiếu của tôi"), which a restart keeps. */
+  Widget.prototype.greet = function (restarted) {
     var menu = GREETING_MENU || {};
     this.addMessage({ who: "bot", text: this.config.greeting, buttons: buttonsOf(menu.topics) });
-    var examples = buttonsOf(menu.examples);
+    var examples = buttonsOf(menu.examples).concat(restarted ? buttonsOf(menu.tickets) : []);
     if (examples.length) {
       this.addMessage({ who: "bot", text: TEXT.examples, buttons: examples });
     }
@@ -737,7 +738,7 @@
       return null;  /* unreachable now: the conversation is forgotten when the session expires */
     }).then(function () {
       self.setBusy(false);
-      self.greet();
+      self.greet(true);
       self.input.focus();
     });
   };
