@@ -20,7 +20,14 @@ from sqlalchemy import Engine
 
 from bot.conversation.answering import Answerer
 from bot.db import get_engine
-from bot.escalations.intake import EscalationRequest, EscalationStatusView, escalation_status, submit_escalation
+from bot.escalations.intake import (
+    EscalationRequest,
+    EscalationStatusView,
+    citizen_tickets,
+    escalation_status,
+    submit_escalation,
+)
+from bot.escalations.workflow import Workflow
 from bot.knowledge.live import KnowledgeSync, baseline_revision
 from bot.knowledge.store import load_knowledge
 from bot.province import Commune, Province, load_province
@@ -89,10 +96,19 @@ class ActionRuntime:
         """The status of a ticket, for the citizen."""
         return escalation_status(ticket_code, engine=self.engine, settings=self.settings)
 
+    def citizen_tickets(self, channel: str, chat_id: str) -> list[EscalationStatusView]:
+        """The tickets of one citizen's chat, newest first ("phiếu của tôi")."""
+        return citizen_tickets(channel, chat_id, engine=self.engine, settings=self.settings)
+
+    def reopen_ticket(self, ticket_code: str, channel: str, chat_id: str) -> None:
+        """The citizen reopens their answered ticket (`Workflow.reopen`)."""
+        Workflow(self.engine, self.settings, self.province).reopen(ticket_code, channel, chat_id)
+
     def record_feedback(self, question_id: int | None, entry_id: str | None, rating: Literal["good", "bad"],
-                        channel: str, sender: str) -> None:
-        """Store a 👍/👎 on an answer of the assistant."""
-        record_feedback(question_id, entry_id, rating, channel, sender, engine=self.engine, settings=self.settings)
+                        channel: str, sender: str, *, ticket_code: str | None = None) -> None:
+        """Store a 👍/👎 on an answer of the assistant (`question_id`, `entry_id`) or of a team (`ticket_code`)."""
+        record_feedback(question_id, entry_id, rating, channel, sender, ticket_code=ticket_code, engine=self.engine,
+                        settings=self.settings)
 
 
 _runtime: ActionRuntime | None = None

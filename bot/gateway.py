@@ -17,6 +17,7 @@ from fastapi import FastAPI
 
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.zalo import zalo_sender
+from bot.conversation.topics import greeting_menu
 from bot.db import get_engine
 from bot.delivery import AsyncSender, Notifier, citizen_channels
 from bot.rasa_client import RasaClient
@@ -61,6 +62,7 @@ def create_app(settings: Settings) -> FastAPI:
         await rasa.aclose()
 
     app = FastAPI(title="Trợ lý số", lifespan=lifespan)
+    app.state.widget_greeting_menu = greeting_menu()  # the widget's greeting offers the topics and examples
     app.include_router(health.router)
     app.include_router(chat_api.router)
     app.include_router(inbox_api.router)

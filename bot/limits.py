@@ -46,6 +46,8 @@ BUTTON_TITLE_CHARS = 60
 """A button title; longer ones are shortened (phones show little more than this on one button)."""
 TEAM_QUESTION_PREVIEW_CHARS = 80
 """A question in the team group's list of waiting tickets (`/phieu`)."""
+CITIZEN_TICKETS_LISTED = 5
+"""How many of a citizen's tickets "phiếu của tôi" lists, newest first."""
 
 # -- Telegram's own limits (Bot API) --------------------------------------------------------------------
 TELEGRAM_MESSAGE_UTF16 = 4096

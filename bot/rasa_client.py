@@ -27,12 +27,14 @@ class RasaClient:
     def __init__(self, base_url: str, timeout: float = 30.0) -> None:
         self._client = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout)
 
-    async def send(self, sender_id: str, text: str) -> list[Message]:
-        """Send one citizen message and return the assistant's replies."""
+    async def send(self, sender_id: str, text: str, metadata: dict[str, str] | None = None) -> list[Message]:
+        """Send one citizen message (with the channel's `metadata`, which the actions read) and return the
+        assistant's replies."""
+        body: dict[str, object] = {"sender": sender_id, "message": text}
+        if metadata:
+            body["metadata"] = metadata
         try:
-            response = await self._client.post(
-                "/webhooks/rest/webhook", json={"sender": sender_id, "message": text}
-            )
+            response = await self._client.post("/webhooks/rest/webhook", json=body)
             response.raise_for_status()
             return parse_rest_messages(response.json())
         except (httpx.HTTPError, ValueError) as exc:

@@ -23,6 +23,8 @@ from bot.web.deps import Rasa
 logger = logging.getLogger(__name__)
 
 SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
+COMMUNE_CODE_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{1,16}$")
+"""A commune code as the widget's host page declares it (`data-commune`); the actions check it is configured."""
 INVALID_SESSION_ID = "session_id phải là chuỗi 1–128 ký tự gồm chữ không dấu, số, dấu gạch hoặc dấu chấm."
 
 router = APIRouter()
@@ -33,6 +35,8 @@ class ChatRequest(BaseModel):
 
     session_id: str = Field(pattern=SESSION_ID_PATTERN.pattern, description="The widget's session id.")
     text: str = Field(min_length=1, max_length=CHAT_MESSAGE_CHARS, description="The citizen's message.")
+    commune: str | None = Field(default=None, pattern=COMMUNE_CODE_PATTERN.pattern,
+                                description="The commune of the page embedding the widget (`data-commune`).")
 
 
 class ChatButton(BaseModel):
@@ -109,7 +113,10 @@ def parse_chat_request(body: bytes) -> ChatRequest:
         raise ChatRequestError(422, "Bạn chưa nhập nội dung câu hỏi.")
     if len(text) > CHAT_MESSAGE_CHARS:
         raise ChatRequestError(422, f"Tin nhắn quá dài: tối đa {CHAT_MESSAGE_CHARS} ký tự, xin bạn viết ngắn lại.")
-    return ChatRequest(session_id=session_id, text=text)
+    commune = payload.get("commune")
+    if commune is not None and (not isinstance(commune, str) or not COMMUNE_CODE_PATTERN.match(commune)):
+        raise ChatRequestError(422, "commune phải là mã xã/phường (1–16 chữ không dấu, số hoặc dấu gạch).")
+    return ChatRequest(session_id=session_id, text=text, commune=commune)
 
 
 @router.post(
@@ -126,7 +133,8 @@ async def chat(request: Request, rasa: Rasa) -> ChatReply | JSONResponse:
     except ChatRequestError as exc:
         return error_response(exc.status, exc.reason)
     try:
-        messages = await rasa.send(sender_id("web", parsed.session_id), parsed.text)
+        metadata = {"commune": parsed.commune} if parsed.commune else None
+        messages = await rasa.send(sender_id("web", parsed.session_id), parsed.text, metadata)
     except RasaUnavailable as exc:
         logger.warning("Rasa unavailable: %s", exc)
         return error_response(503, "Trợ lý đang bận hoặc đang khởi động lại, bạn vui lòng thử lại sau ít phút.")

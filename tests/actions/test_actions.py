@@ -15,6 +15,7 @@ from actions.answer import (
     ActionChooseTopic,
     ActionDefaultFallback,
     ActionFeedback,
+    ActionReopenTicket,
     ActionTicketStatus,
 )
 from actions.escalation import (
@@ -26,6 +27,7 @@ from actions.escalation import (
 )
 from actions.runtime import ActionRuntime
 from bot.conversation.escalation_form import RESET
+from bot.escalations.workflow import Workflow
 from bot.models import Escalation, EscalationContact, Feedback, QuestionLog
 from tests.actions.conftest import TrackerFor
 
@@ -46,7 +48,8 @@ def test_create_escalation_stores_it_and_gives_the_ticket_code(runtime: ActionRu
     tracker = tracker_for("/affirm", intent="affirm", slots=FILLED_FORM, sender_id="tg:4242001")
     events = ActionCreateEscalation().run(dispatcher, tracker, domain)
     code = slots(events)["ticket_code"]
-    assert events == [SlotSet(name, value) for name, value in {**RESET, "ticket_code": code}.items()]
+    assert events == [SlotSet(name, value) for name, value in {**RESET, "ticket_code": code,
+                                                                "home_commune": "SL03"}.items()]
     (said,) = texts(dispatcher)
     assert code in said and "Tổ công nghệ số cộng đồng xã Tân Lập" in said
     with Session(runtime.engine) as session:
@@ -76,14 +79,20 @@ def test_create_escalation_that_cannot_be_stored_apologises(runtime: ActionRunti
     assert texts(dispatcher)[0].startswith("Xin lỗi, tôi chưa gửi được câu hỏi do trục trặc kỹ thuật.")
 
 
-def test_ticket_status_of_the_conversations_last_ticket(runtime: ActionRuntime, tracker_for: TrackerFor,
-                                                       dispatcher: CollectingDispatcher, domain):
-    code = slots(ActionCreateEscalation().run(CollectingDispatcher(), tracker_for(slots=FILLED_FORM), domain))[
-        "ticket_code"]
-    tracker = tracker_for("phiếu của tôi thế nào rồi", intent="ticket_status", slots={"ticket_code": code})
+def test_ticket_status_and_the_citizens_tickets(runtime: ActionRuntime, tracker_for: TrackerFor,
+                                               dispatcher: CollectingDispatcher, domain):
+    created = [slots(ActionCreateEscalation().run(CollectingDispatcher(),
+                                                  tracker_for(slots=FILLED_FORM, sender_id="web:my-tickets"), domain))[
+        "ticket_code"] for _ in range(2)]
+    tracker = tracker_for("phiếu của tôi", intent="ask_ticket_status", sender_id="web:my-tickets")
     assert ActionTicketStatus().run(dispatcher, tracker, domain) == []
-    (said,) = texts(dispatcher)
-    assert said.startswith(f"Phiếu {code} (gửi ngày ") and "đang chờ cán bộ nhận" in said
+    (listed,) = texts(dispatcher)
+    assert all(f"{code} (gửi ngày " in listed for code in created) and "đang chờ cán bộ nhận" in listed
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [f"phiếu {c}" for c in reversed(created)]
+
+    one = CollectingDispatcher()
+    ActionTicketStatus().run(one, tracker_for(f"phiếu {created[0]} thế nào rồi", intent="ask_ticket_status"), domain)
+    assert texts(one)[0].startswith(f"Phiếu {created[0]} (gửi ngày ")
 
     unknown = CollectingDispatcher()
     ActionTicketStatus().run(unknown, tracker_for("phiếu TL-ZZZZZ thế nào rồi", intent="ticket_status"), domain)
@@ -97,7 +106,9 @@ def test_a_question_is_answered_logged_and_remembered(runtime: ActionRuntime, tr
     answered = slots(events)
     assert answered["context_question"] == question and answered["context_entry"]
     assert runtime.answerer().retriever.entries[answered["context_entry"]].answer.strip()[:40] in texts(dispatcher)[0]
-    assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]] == ["/feedback_good", "/feedback_bad"]
+    rated = f'{{"question":"{answered["question_id"]}"}}'  # the 👍/👎 name the answer they are shown under
+    assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]] == [f"/feedback_good{rated}",
+                                                                           f"/feedback_bad{rated}"]
     with Session(runtime.engine) as session:
         logged = session.get(QuestionLog, answered["question_id"])
     assert logged is not None and (logged.text, logged.decision, logged.channel) == (question, "answer", "web")
@@ -119,6 +130,58 @@ def test_feedback_is_stored_and_a_thumbs_down_offers_the_team(runtime: ActionRun
     with Session(runtime.engine) as session:
         stored = session.scalars(select(Feedback).where(Feedback.entry_id == "dvc-001")).all()
     assert [(f.rating, f.channel) for f in stored] == [("bad", "web")]
+
+
+def test_a_rating_of_a_teams_answer_is_stored_against_its_ticket_then_the_ticket_is_reopened(
+        runtime: ActionRuntime, tracker_for: TrackerFor, dispatcher: CollectingDispatcher, domain):
+    code = slots(ActionCreateEscalation().run(CollectingDispatcher(),
+                                              tracker_for(slots=FILLED_FORM, sender_id="web:team-rating"), domain))[
+        "ticket_code"]
+    Workflow(runtime.engine, runtime.settings).answer(code, "tanlap_lan", "Bạn ra nhà văn hoá thôn sáng thứ Bảy.")
+    later = {"context_entry": "dvc-001", "question_id": None}  # the conversation moved on meanwhile
+    tracker = tracker_for(f'/feedback_bad{{"ticket": "{code}"}}', intent="feedback_bad", entities={"ticket": code},
+                          sender_id="web:team-rating", slots=later)
+    assert ActionFeedback().run(dispatcher, tracker, domain) == [SlotSet("offer", None)]
+    [reopen, no] = dispatcher.messages[0]["buttons"]
+    assert reopen["payload"] == f'/reopen_ticket{{"ticket":"{code}"}}' and no["payload"] == "/deny"
+    with Session(runtime.engine) as session:
+        stored = session.scalars(select(Feedback).where(Feedback.ticket_code == code)).all()
+    assert [(f.rating, f.entry_id) for f in stored] == [("bad", None)]
+
+    for sender_id, status in (("web:someone-else", "answered"), ("web:team-rating", "open")):
+        said = CollectingDispatcher()
+        ActionReopenTicket().run(said, tracker_for(reopen["payload"], intent="reopen_ticket",
+                                                   entities={"ticket": code}, sender_id=sender_id), domain)
+        assert Workflow(runtime.engine, runtime.settings).get(code).status == status, texts(said)
+    assert f"đã mở lại phiếu {code}" in texts(said)[0]
+
+
+def test_the_commune_of_the_widgets_page_or_of_an_earlier_ticket_is_only_confirmed(
+        runtime: ActionRuntime, tracker_for: TrackerFor, domain):
+    on_the_page = tracker_for("/affirm", intent="affirm")
+    on_the_page.latest_message["metadata"] = {"commune": "SL08"}  # data-commune="SL08", sent by the gateway
+    asked = CollectingDispatcher()
+    ActionAskCommune().run(asked, on_the_page, domain)
+    assert texts(asked) == ["Bạn ở Xã Yên Hòa phải không? Tôi sẽ gửi câu hỏi tới Tổ công nghệ số cộng đồng "
+                            "xã Yên Hòa."]
+    yes = tracker_for("có", intent="affirm")
+    yes.latest_message["metadata"] = {"commune": "SL08"}
+    assert ValidateEscalationForm().validate_commune("có", CollectingDispatcher(), yes, domain) == {"commune": "SL08"}
+
+    remembered = CollectingDispatcher()
+    ActionAskCommune().run(remembered, tracker_for("/affirm", intent="affirm", slots={"home_commune": "SL03"}), domain)
+    assert texts(remembered)[0].startswith("Bạn ở Xã Tân Lập phải không?")
+    other = tracker_for("/deny", intent="deny", slots={"home_commune": "SL03"})
+    said = CollectingDispatcher()
+    assert ValidateEscalationForm().validate_commune("/deny", said, other, domain) == {"commune": None,
+                                                                                       "home_commune": None}
+    assert texts(said)[0].startswith("Bạn đang sống ở xã/phường nào?")
+
+    unknown_page = tracker_for("/affirm", intent="affirm")
+    unknown_page.latest_message["metadata"] = {"commune": "XX99"}  # not a commune of the province: just asked
+    plain = CollectingDispatcher()
+    ActionAskCommune().run(plain, unknown_page, domain)
+    assert texts(plain)[0].startswith("Bạn đang sống ở xã/phường nào?")
 
 
 def test_choose_topic_offers_the_topics_questions_or_the_menu(runtime: ActionRuntime, tracker_for: TrackerFor,

@@ -14,6 +14,7 @@ from bot.conversation.answering import OFFER_ESCALATION, Answerer, ConversationS
 from bot.conversation.buttons import FEEDBACK_BAD, FEEDBACK_GOOD, entry_payload
 from bot.conversation.input_check import classify_input
 from bot.conversation.replies import answer_messages
+from bot.conversation.topics import EXAMPLE_QUESTIONS
 from bot.knowledge.schema import KnowledgeEntry
 from bot.models import QuestionLog
 from bot.questionlog import record_question
@@ -32,11 +33,12 @@ def logged(engine: Engine) -> list[QuestionLog]:
 
 def test_answer_has_source_related_buttons_and_feedback(retriever: Retriever):
     entry = retriever.entries["bhyt-vssid-cai-dat"]
-    answer, feedback = answer_messages(entry, retriever.entries)
+    answer, feedback = answer_messages(entry, retriever.entries, 17)
     assert answer.text.startswith(entry.answer.strip()[:40])
     assert f"Nguồn: {entry.source_url}" in answer.text
     assert [b.payload for b in answer.buttons] == [entry_payload(i) for i in entry.related[:3]]
-    assert [b.payload for b in feedback.buttons] == [FEEDBACK_GOOD, FEEDBACK_BAD]
+    rated = '{"question":"17"}'  # the logged question the buttons rate, even when pressed later
+    assert [b.payload for b in feedback.buttons] == [FEEDBACK_GOOD + rated, FEEDBACK_BAD + rated]
 
 
 def test_related_buttons_are_at_most_three_and_skip_unknown_ids(retriever: Retriever):
@@ -188,3 +190,9 @@ def test_one_likely_candidate_is_offered_as_a_confirmation(entries: list[Knowled
     [message] = answerer.answer_text("cài vssid", ConversationState(), "web", "s9").messages
     assert message.text.startswith("Có phải bạn muốn hỏi")
     assert [b.payload for b in message.buttons] == [entry_payload("bhyt-vssid-cai-dat"), "/affirm"]
+
+
+@pytest.mark.parametrize("question", EXAMPLE_QUESTIONS)
+def test_the_greetings_example_questions_are_answered(answerer: Answerer, question: str):
+    outcome = answerer.answer_text(question, ConversationState(), "web", "examples")
+    assert outcome.slots["context_entry"], outcome.messages[0].text  # an answer: no choice list, no abstention

@@ -19,6 +19,8 @@ from fastapi.testclient import TestClient
         (b'{"session_id": 7, "text": "xin chao"}', 422, "session_id"),
         (b'{"session_id": "a b<script>", "text": "xin chao"}', 422, "session_id"),
         (b'{"text": "xin chao"}', 422, "session_id"),
+        (b'{"session_id": "abc", "text": "xin chao", "commune": "<b>SL03"}', 422, "commune"),
+        (b'{"session_id": "abc", "text": "xin chao", "commune": 3}', 422, "commune"),
     ],
 )
 def test_bad_requests_get_4xx_with_reason(client: TestClient, body: bytes, status: int, reason_part: str):
