@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -85,6 +86,8 @@ class RunningAssistant:
             "RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
             "ACTION_SERVER_PORT": str(self.action_port),
             "TELEGRAM_BOT_TOKEN": "",
+            # each assistant keeps its conversations apart (a chat id of one test never meets another test's)
+            "TRACKER_STORE_URL": f"sqlite:///{tempfile.mkdtemp(prefix='trolyso-tracker-')}/tracker.db",
             **(extra_env or {}),
         }
         self.output: list[str] = []

@@ -60,7 +60,7 @@ def build_application(settings: Settings, workflow: Workflow | None = None) -> t
     workflow = workflow or Workflow(get_engine(settings.database_url), settings)
     payloads = CallbackPayloads()
     handlers = ChannelHandlers(
-        rasa=RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds),
+        rasa=RasaClient(settings.rasa_urls, timeout=settings.rasa_timeout_seconds),
         payloads=payloads,
         limiter=ChatRateLimiter(settings.telegram_rate_limit_per_minute),
         team=TeamHandlers(workflow, ChannelOutbound(settings, workflow.engine, payloads,

@@ -1,0 +1,105 @@
+"""The Rasa endpoints file generated from the settings: stores, lock store, action servers per replica."""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bot.rasa_endpoints import endpoints_text, tracker_store_url, write_endpoints
+from bot.rasa_model import rasa_env
+from bot.run import child_specs
+from bot.settings import PROJECT_ROOT, Settings
+
+
+def settings(**values: object) -> Settings:
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def test_sqlite_under_var_by_default():
+    assert tracker_store_url(settings(database_url="sqlite:////tmp/x.db")) == \
+        f"sqlite:///{PROJECT_ROOT / 'var' / 'rasa-tracker.db'}"
+
+
+def test_the_postgresql_database_by_default_with_rasas_driver():
+    url = "postgresql+psycopg://app:s3cr%40t@db:5432/trolyso"
+    assert tracker_store_url(settings(database_url=url)) == "postgresql+psycopg2://app:s3cr%40t@db:5432/trolyso"
+
+
+def test_tracker_store_url_wins():
+    chosen = settings(database_url="postgresql+psycopg://a@db/x", tracker_store_url="postgresql://r@db2/rasa")
+    assert tracker_store_url(chosen) == "postgresql+psycopg2://r@db2/rasa"
+    assert tracker_store_url(settings(tracker_store_url="sqlite:////srv/t.db")) == "sqlite:////srv/t.db"
+
+
+def test_no_lock_store_without_redis_and_a_redis_one_with_it():
+    assert "lock_store" not in endpoints_text(settings())
+    text = endpoints_text(settings(redis_url="redis://:p%24ss@cache:6380/2"))
+    assert 'url: "cache"' in text and "port: 6380" in text and "db: 2" in text
+    assert 'password: "p$ss"' in text  # quoted: Rasa never expands it as a variable
+
+
+def test_the_file_is_private_and_named_after_its_content(tmp_path: Path):
+    one = write_endpoints(settings(redis_url="redis://127.0.0.1:6379/0"), tmp_path)
+    other = write_endpoints(settings(), tmp_path)
+    assert one != other and one.read_text() != other.read_text()
+    assert stat.S_IMODE(one.stat().st_mode) == 0o600
+    assert write_endpoints(settings(redis_url="redis://127.0.0.1:6379/0"), tmp_path) == one
+
+
+def test_each_rasa_replica_calls_action_server_i_mod_n(tmp_path: Path):
+    chosen = settings(rasa_url="http://127.0.0.1:7005", rasa_replicas=3, action_server_port=7055,
+                      action_server_replicas=2, telegram_bot_token=None)
+    specs = {spec.name: spec for spec in child_specs(chosen, tmp_path / "endpoints.yml")}
+    assert sorted(specs) == ["actions-1", "actions-2", "gateway", "rasa-1", "rasa-2", "rasa-3"]
+    assert [specs[f"rasa-{i}"].env["ACTION_ENDPOINT_URL"] for i in (1, 2, 3)] == [
+        "http://127.0.0.1:7055/webhook", "http://127.0.0.1:7056/webhook", "http://127.0.0.1:7055/webhook"]
+    assert [specs[f"rasa-{i}"].health_url for i in (1, 2, 3)] == [
+        f"http://127.0.0.1:{port}/status" for port in (7005, 7006, 7007)]
+    assert specs["actions-2"].health_url == "http://127.0.0.1:7056/health"
+    assert chosen.rasa_urls == ["http://127.0.0.1:7005", "http://127.0.0.1:7006", "http://127.0.0.1:7007"]
+
+
+def test_one_replica_keeps_the_plain_names(tmp_path: Path):
+    names = [spec.name for spec in child_specs(settings(telegram_bot_token=None), tmp_path / "e.yml")]
+    assert names == ["actions", "rasa", "gateway"]
+
+
+def test_listed_rasa_urls_are_the_replicas():
+    listed = settings(rasa_url="http://rasa1:5005, http://rasa2:5005/")
+    assert listed.rasa_urls == ["http://rasa1:5005", "http://rasa2:5005"] and listed.rasa_port == 5005
+
+
+READ_WITH_RASA = """
+import json, sys
+from rasa.core.utils import AvailableEndpoints
+from rasa.core.tracker_store import TrackerStore
+from rasa.core.lock_store import LockStore
+endpoints = AvailableEndpoints.read_endpoints(sys.argv[1])
+store = TrackerStore.create(endpoints.tracker_store)
+inner = getattr(store, "_tracker_store", store)
+locks = LockStore.create(endpoints.lock_store)
+print(json.dumps({"action": endpoints.action.url, "store": type(inner).__name__, "engine": str(inner.engine.url),
+                  "locks": type(locks).__name__, "redis": locks.red.connection_pool.connection_kwargs.get("port")
+                  if hasattr(locks, "red") else None}))
+"""
+
+
+@pytest.mark.integration
+def test_rasa_reads_the_generated_file(tmp_path: Path):
+    """Rasa 3.6 itself reads the file: the action URL from the replica's environment, the SQL tracker store
+    on SQLite, and the Redis lock store (created without connecting)."""
+    tracker = tmp_path / "tracker.db"
+    path = write_endpoints(settings(tracker_store_url=f"sqlite:///{tracker}", redis_url="redis://127.0.0.1:6390/1"),
+                           tmp_path)
+    env = {**rasa_env(), "ACTION_ENDPOINT_URL": "http://127.0.0.1:5999/webhook"}
+    result = subprocess.run([str(PROJECT_ROOT / ".venv-rasa" / "bin" / "python"), "-c", READ_WITH_RASA, str(path)],
+                            env=env, capture_output=True, text=True, timeout=180, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    read = json.loads(result.stdout.strip().splitlines()[-1])
+    assert read == {"action": "http://127.0.0.1:5999/webhook", "store": "SQLTrackerStore",
+                    "engine": f"sqlite:///{tracker}", "locks": "RedisLockStore", "redis": 6390}
+    assert tracker.exists()  # Rasa created its tables
