@@ -31,7 +31,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("delivery of a message to a citizen on their channel", {"bot.delivery"}),
     ("the web channel: chat API, widget, web inbox", {"bot.web"}),
     ("engines: retrieval, the question log, Rasa, process supervision",
-     {"bot.retrieval", "bot.questionlog", "bot.rasa_model", "bot.rasa_client", "bot.rasa_endpoints",
+     {"bot.retrieval", "bot.questionlog", "bot.rasa_model", "bot.rasa_client", "bot.rasa_endpoints", "bot.leases",
       "bot.supervisor"}),
     ("the knowledge base and the province", {"bot.knowledge", "bot.province", "bot.masking", "bot.pseudonym"}),
     ("foundations", {"bot", "bot.channels", "bot.messages", "bot.limits", "bot.sender_ids", "bot.localtime", "bot.text",
