@@ -88,20 +88,22 @@ def endpoints_text(settings: Settings) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_endpoints(settings: Settings, folder: Path | None = None) -> Path:
-    """Write the endpoints file for `settings` under `folder` (default `var/rasa/`), readable by its owner only,
-    atomically; return its path. The SQLite folder of the default tracker store is created too."""
+def write_endpoints(settings: Settings, path: Path | None = None) -> Path:
+    """Write the endpoints file for `settings` at `path` (default `var/rasa/endpoints-<hash of content>.yml`),
+    atomically and readable by its owner only; return its path. `var/` is created too (the default SQLite
+    tracker store lives there)."""
     text = endpoints_text(settings)
-    folder = folder or settings.var_dir / "rasa"
-    folder.mkdir(parents=True, exist_ok=True)
     settings.var_dir.mkdir(parents=True, exist_ok=True)
-    path = folder / f"endpoints-{hashlib.sha256(text.encode()).hexdigest()[:12]}.yml"
-    if not path.exists():
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as output:
-            output.write(text)
-        temporary.replace(path)
+    if path is None:
+        path = settings.var_dir / "rasa" / f"endpoints-{hashlib.sha256(text.encode()).hexdigest()[:12]}.yml"
+        if path.exists():
+            return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as output:
+        output.write(text)
+    temporary.replace(path)
     return path
 
 

@@ -43,11 +43,14 @@ def test_no_lock_store_without_redis_and_a_redis_one_with_it():
 
 
 def test_the_file_is_private_and_named_after_its_content(tmp_path: Path):
-    one = write_endpoints(settings(redis_url="redis://127.0.0.1:6379/0"), tmp_path)
-    other = write_endpoints(settings(), tmp_path)
-    assert one != other and one.read_text() != other.read_text()
+    one = write_endpoints(settings(redis_url="redis://127.0.0.1:6379/0"))
+    other = write_endpoints(settings())
+    assert one.parent == PROJECT_ROOT / "var" / "rasa" and one != other and one.read_text() != other.read_text()
     assert stat.S_IMODE(one.stat().st_mode) == 0o600
-    assert write_endpoints(settings(redis_url="redis://127.0.0.1:6379/0"), tmp_path) == one
+    assert write_endpoints(settings(redis_url="redis://127.0.0.1:6379/0")) == one
+    chosen = write_endpoints(settings(), tmp_path / "conf" / "endpoints.yml")
+    assert chosen == tmp_path / "conf" / "endpoints.yml" and chosen.read_text() == other.read_text()
+    assert stat.S_IMODE(chosen.stat().st_mode) == 0o600
 
 
 def test_each_rasa_replica_calls_action_server_i_mod_n(tmp_path: Path):
@@ -94,7 +97,7 @@ def test_rasa_reads_the_generated_file(tmp_path: Path):
     on SQLite, and the Redis lock store (created without connecting)."""
     tracker = tmp_path / "tracker.db"
     path = write_endpoints(settings(tracker_store_url=f"sqlite:///{tracker}", redis_url="redis://127.0.0.1:6390/1"),
-                           tmp_path)
+                           tmp_path / "endpoints.yml")
     env = {**rasa_env(), "ACTION_ENDPOINT_URL": "http://127.0.0.1:5999/webhook"}
     result = subprocess.run([str(PROJECT_ROOT / ".venv-rasa" / "bin" / "python"), "-c", READ_WITH_RASA, str(path)],
                             env=env, capture_output=True, text=True, timeout=180, cwd=tmp_path)
