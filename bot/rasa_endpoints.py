@@ -7,6 +7,9 @@ by its owner (it may hold database and Redis passwords). The action server's URL
 `${ACTION_ENDPOINT_URL}`, which Rasa expands from each replica's environment (`action_endpoint_env`), so every
 replica shares one file.
 
+The lock store is Rasa's Redis lock store with atomic updates (`rasa_stores/`): Rasa's own one lets two replicas
+handle two messages of one conversation at the same time.
+
 The Rasa environment has SQLAlchemy 1.4 and psycopg2, so PostgreSQL URLs written for the project's psycopg 3
 driver (`postgresql+psycopg://`) are given to Rasa as `postgresql+psycopg2://`.
 """
@@ -24,6 +27,8 @@ from bot.settings import Settings
 ACTION_ENDPOINT_VARIABLE = "ACTION_ENDPOINT_URL"
 RASA_POSTGRES_DRIVER = "postgresql+psycopg2"
 DEFAULT_TRACKER_FILE = "rasa-tracker.db"
+ATOMIC_REDIS_LOCK_STORE = "rasa_stores.redis_lock_store.AtomicRedisLockStore"
+"""Rasa's Redis lock store made safe for several replicas (`rasa_stores/redis_lock_store.py`)."""
 
 
 def is_postgresql(url: str) -> bool:
@@ -56,7 +61,7 @@ def lock_store_lines(redis_url: str) -> list[str]:
     database = parts.path.strip("/")
     lines = [
         "lock_store:",
-        '  type: "redis"',
+        f'  type: {_quoted(ATOMIC_REDIS_LOCK_STORE)}',
         f"  url: {_quoted(parts.hostname or 'localhost')}",
         f"  port: {parts.port or 6379}",
         f"  db: {int(database) if database else 0}",

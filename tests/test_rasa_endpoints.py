@@ -94,15 +94,15 @@ print(json.dumps({"action": endpoints.action.url, "store": type(inner).__name__,
 @pytest.mark.integration
 def test_rasa_reads_the_generated_file(tmp_path: Path):
     """Rasa 3.6 itself reads the file: the action URL from the replica's environment, the SQL tracker store
-    on SQLite, and the Redis lock store (created without connecting)."""
+    on SQLite, and the atomic Redis lock store of `rasa_stores/` (created without connecting)."""
     tracker = tmp_path / "tracker.db"
     path = write_endpoints(settings(tracker_store_url=f"sqlite:///{tracker}", redis_url="redis://127.0.0.1:6390/1"),
                            tmp_path / "endpoints.yml")
     env = {**rasa_env(), "ACTION_ENDPOINT_URL": "http://127.0.0.1:5999/webhook"}
     result = subprocess.run([str(PROJECT_ROOT / ".venv-rasa" / "bin" / "python"), "-c", READ_WITH_RASA, str(path)],
-                            env=env, capture_output=True, text=True, timeout=180, cwd=tmp_path)
+                            env=env, capture_output=True, text=True, timeout=180, cwd=PROJECT_ROOT)
     assert result.returncode == 0, result.stderr[-3000:]
     read = json.loads(result.stdout.strip().splitlines()[-1])
     assert read == {"action": "http://127.0.0.1:5999/webhook", "store": "SQLTrackerStore",
-                    "engine": f"sqlite:///{tracker}", "locks": "RedisLockStore", "redis": 6390}
+                    "engine": f"sqlite:///{tracker}", "locks": "AtomicRedisLockStore", "redis": 6390}
     assert tracker.exists()  # Rasa created its tables

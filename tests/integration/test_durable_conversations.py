@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.db import get_engine
 from bot.escalations.intake import escalation_status
 from bot.settings import Settings
 from tests.processes import RunningAssistant
@@ -54,7 +55,7 @@ def finish_the_form(chat: Chat, settings: Settings) -> None:
     assert "số điện thoại" in after and "xã/phường" not in after
     assert "091****678" in chat.send("0912 345 678")
     [code] = set(TICKET.findall(chat.send("/affirm")))
-    status = escalation_status(code, engine=RunningAssistant.database(), settings=settings)
+    status = escalation_status(code, engine=get_engine(settings.database_url), settings=settings)
     assert status is not None and (status.commune_code, status.status) == ("SL03", "open")
 
 

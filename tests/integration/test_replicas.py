@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -110,31 +111,33 @@ def test_both_replicas_serve_the_shared_conversations(stack: Stack):
 
 
 def test_two_messages_at_once_on_both_replicas_are_handled_in_turn(stack: Stack):
-    sender = f"web:both-{os.getpid()}-{threading.get_ident()}"
+    """Four conversations, each sent two messages at the same moment, one to each replica (as during a failover):
+    every message is in the conversation, read and answered before the other one is read."""
     texts = ["xin chào", "cảm ơn bạn"]
-    barrier = threading.Barrier(2)
+    senders = [f"web:both-{uuid.uuid4().hex[:10]}" for _ in range(4)]
+    barrier = threading.Barrier(2 * len(senders))
     answers: list[int] = []
 
-    def post(index: int) -> None:
+    def post(sender: str, index: int) -> None:
         barrier.wait()
         response = httpx.post(f"{stack.rasa_url(index)}/webhooks/rest/webhook",
                               json={"sender": sender, "message": texts[index]}, timeout=120)
         answers.append(response.status_code)
 
-    threads = [threading.Thread(target=post, args=(i,)) for i in (0, 1)]
+    threads = [threading.Thread(target=post, args=(sender, i)) for sender in senders for i in (0, 1)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=150)
-    assert answers == [200, 200]
-    events = httpx.get(f"{stack.rasa_url(0)}/conversations/{sender}/tracker", timeout=30).json()["events"]
-    turns = [e["text"] if e["event"] == "user" else e.get("name") for e in events
-             if e["event"] == "user" or (e["event"] == "action" and e.get("name") == "action_listen")]
-    # each message is read, answered and followed by action_listen before the other one is read
-    users = [turn for turn in turns if turn in texts]
-    assert sorted(users) == sorted(texts)
-    second = turns.index(users[1])
-    assert "action_listen" in turns[turns.index(users[0]) + 1:second] and turns[-1] == "action_listen"
+    assert answers == [200] * len(threads)
+    for sender in senders:
+        events = httpx.get(f"{stack.rasa_url(0)}/conversations/{sender}/tracker", timeout=30).json()["events"]
+        turns = [e["text"] if e["event"] == "user" else e.get("name") for e in events
+                 if e["event"] == "user" or (e["event"] == "action" and e.get("name") == "action_listen")]
+        users = [turn for turn in turns if turn in texts]
+        assert sorted(users) == sorted(texts), turns  # neither message was lost
+        first, second = turns.index(users[0]), turns.index(users[1])
+        assert "action_listen" in turns[first + 1:second] and turns[-1] == "action_listen", turns
 
 
 def test_a_conversation_goes_on_after_redis_restarts(stack: Stack):
