@@ -59,12 +59,6 @@ class RedisServer:
         except OSError:
             return False
 
-    def keys(self) -> int:
-        """How many keys database 0 holds (DBSIZE)."""
-        with socket.create_connection(("127.0.0.1", self.port), timeout=2) as connection:
-            connection.sendall(b"DBSIZE\r\n")
-            return int(connection.recv(64).strip().lstrip(b":"))
-
     def stop(self) -> None:
         """Stop the server (SIGTERM; no snapshot is saved) and wait for it."""
         if self._process is not None and self._process.poll() is None:
