@@ -14,10 +14,13 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from sqlalchemy.orm import Session
 
 from bot.db import get_engine
+from bot.knowledge.live import publish_change
+from bot.knowledge.store import load_knowledge
 from bot.rasa_client import replica_order
-from bot.settings import Settings
+from bot.settings import PROJECT_ROOT, Settings
 from tests.integration.test_durable_conversations import Chat, finish_the_form, reach_the_commune_question
 from tests.postgres_server import PostgresServer, find_bin_dir
 from tests.processes import RunningAssistant, free_port
@@ -138,6 +141,22 @@ def test_two_messages_at_once_on_both_replicas_are_handled_in_turn(stack: Stack)
         assert sorted(users) == sorted(texts), turns  # neither message was lost
         first, second = turns.index(users[0]), turns.index(users[1])
         assert "action_listen" in turns[first + 1:second] and turns[-1] == "action_listen", turns
+
+
+def test_a_dashboard_change_reaches_both_action_servers(stack: Stack):
+    """A knowledge change published in the shared database is answered by both action servers (rasa-1 calls
+    actions-1, rasa-2 calls actions-2) without a restart."""
+    entries = load_knowledge(PROJECT_ROOT / "knowledge").entries
+    [located] = [e for e in entries if e.entry.id == "dvc-vneid-quen-mat-khau"]
+    marker = "Cập nhật từ bảng điều khiển, bản thử nghiệm nhân bản."
+    changed = located.entry.model_copy(update={"answer": f"{marker}\n{located.entry.answer}"})
+    with Session(get_engine(stack.database_url)) as session, session.begin():
+        publish_change(session, "test", "edit", changed, located.file)
+    for replica in (0, 1):
+        chat = Chat(stack.assistant)
+        while replica_order(f"web:{chat.session_id}", 2)[0] != replica:
+            chat = Chat(stack.assistant)
+        assert marker in chat.send("Quên mật khẩu đăng nhập VNeID thì lấy lại thế nào?")
 
 
 def test_a_conversation_goes_on_after_redis_restarts(stack: Stack):
