@@ -54,6 +54,15 @@ def cmd_rasa_endpoints(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    """Bring the database schema of DATABASE_URL up to date (the gateway also does it when it starts)."""
+    from bot.db import get_engine, migrate
+
+    migrate(get_engine(settings.database_url))
+    print("✓ database schema up to date")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = argparse.ArgumentParser(prog="trolyso", description="Trợ lý số: command line")
@@ -65,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("zalo", help="run the Zalo channel (needs ZALO_BOT_TOKEN or a Zalo Official Account)"
                         ).set_defaults(func=cmd_zalo)
+    commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(func=cmd_migrate)
     endpoints = commands.add_parser("rasa-endpoints", help="write Rasa's endpoints file (stores, action endpoint)")
     endpoints.add_argument("--out", type=Path, default=None,
                            help="the file to write (default: var/rasa/endpoints-<hash>.yml)")
