@@ -93,6 +93,12 @@ def endpoints_text(settings: Settings) -> str:
     return "\n".join(lines) + "\n"
 
 
+def endpoints_path(settings: Settings) -> Path:
+    """Where `trolyso run` writes the endpoints file for `settings`: `var/rasa/endpoints-<hash of content>.yml`."""
+    digest = hashlib.sha256(endpoints_text(settings).encode()).hexdigest()[:12]
+    return settings.var_dir / "rasa" / f"endpoints-{digest}.yml"
+
+
 def write_endpoints(settings: Settings, path: Path | None = None) -> Path:
     """Write the endpoints file for `settings` at `path` (default `var/rasa/endpoints-<hash of content>.yml`),
     atomically and readable by its owner only; return its path. `var/` is created too (the default SQLite
@@ -100,7 +106,7 @@ def write_endpoints(settings: Settings, path: Path | None = None) -> Path:
     text = endpoints_text(settings)
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     if path is None:
-        path = settings.var_dir / "rasa" / f"endpoints-{hashlib.sha256(text.encode()).hexdigest()[:12]}.yml"
+        path = endpoints_path(settings)
         if path.exists():
             return path
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.masking import mask_url_password
-from bot.rasa_endpoints import action_endpoint_env, tracker_store_url, write_endpoints
+from bot.rasa_endpoints import action_endpoint_env, endpoints_path, tracker_store_url, write_endpoints
 from bot.rasa_model import RASA_ENV, model_path, rasa_executable
 from bot.settings import PROJECT_ROOT, Settings
 from bot.supervisor import ChildSpec, Supervisor, print_prefixed
@@ -63,12 +63,12 @@ def rasa_specs(settings: Settings, endpoints: Path) -> list[ChildSpec]:
     return specs
 
 
-def child_specs(settings: Settings, endpoints: Path) -> list[ChildSpec]:
-    """The action servers, the Rasa servers (on the generated `endpoints` file), the gateway and (when
-    configured) the Telegram and Zalo channels, on 127.0.0.1."""
+def child_specs(settings: Settings, endpoints: Path | None = None) -> list[ChildSpec]:
+    """The action servers, the Rasa servers (on the generated `endpoints` file, by default where `run` writes
+    it), the gateway and (when configured) the Telegram and Zalo channels, on 127.0.0.1."""
     specs = [
         *action_server_specs(settings),
-        *rasa_specs(settings, endpoints),
+        *rasa_specs(settings, endpoints or endpoints_path(settings)),
         ChildSpec(
             name="gateway",
             argv=[sys.executable, "-m", "uvicorn", "bot.gateway:gateway", "--factory",

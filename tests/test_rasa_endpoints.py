@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.rasa_endpoints import endpoints_text, tracker_store_url, write_endpoints
+from bot.rasa_endpoints import endpoints_path, endpoints_text, tracker_store_url, write_endpoints
 from bot.rasa_model import rasa_env
 from bot.run import child_specs
 from bot.settings import PROJECT_ROOT, Settings
@@ -45,6 +45,7 @@ def test_no_lock_store_without_redis_and_a_redis_one_with_it():
 def test_the_file_is_private_and_named_after_its_content(tmp_path: Path):
     one = write_endpoints(settings(redis_url="redis://127.0.0.1:6379/0"))
     other = write_endpoints(settings())
+    assert one == endpoints_path(settings(redis_url="redis://127.0.0.1:6379/0"))  # where the Rasa specs point
     assert one.parent == PROJECT_ROOT / "var" / "rasa" and one != other and one.read_text() != other.read_text()
     assert stat.S_IMODE(one.stat().st_mode) == 0o600
     assert write_endpoints(settings(redis_url="redis://127.0.0.1:6379/0")) == one
@@ -66,9 +67,11 @@ def test_each_rasa_replica_calls_action_server_i_mod_n(tmp_path: Path):
     assert chosen.rasa_urls == ["http://127.0.0.1:7005", "http://127.0.0.1:7006", "http://127.0.0.1:7007"]
 
 
-def test_one_replica_keeps_the_plain_names(tmp_path: Path):
-    names = [spec.name for spec in child_specs(settings(telegram_bot_token=None), tmp_path / "e.yml")]
-    assert names == ["actions", "rasa", "gateway"]
+def test_one_replica_keeps_the_plain_names():
+    chosen = settings(telegram_bot_token=None)
+    specs = child_specs(chosen)
+    assert [spec.name for spec in specs] == ["actions", "rasa", "gateway"]
+    assert str(endpoints_path(chosen)) in specs[1].argv
 
 
 def test_listed_rasa_urls_are_the_replicas():
