@@ -141,3 +141,20 @@ def test_ready_while_one_replica_is(replicas: list[FakeReplica]):
     down = f"http://127.0.0.1:{free_port()}"
     assert asyncio.run(ready([down, replicas[0].url])) is True
     assert asyncio.run(ready([down])) is False
+
+
+def test_the_gateway_and_the_telegram_channel_spread_over_every_replica(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from bot.channels.telegram.app import build_application
+    from bot.gateway import create_app
+    from bot.settings import Settings
+
+    chosen = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 't.db'}",  # type: ignore[call-arg]
+                      rasa_url="http://127.0.0.1:7105", rasa_replicas=2, telegram_bot_token="1:abc")
+    expected = ["http://127.0.0.1:7105", "http://127.0.0.1:7106"]
+    _application, handlers = build_application(chosen)
+    assert handlers.rasa.urls == expected
+    app = create_app(chosen)
+    with TestClient(app):
+        assert app.state.gateway.rasa.urls == expected
