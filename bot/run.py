@@ -152,11 +152,23 @@ def banner(settings: Settings, failed: list[str]) -> str:
     return "\n".join(lines)
 
 
+def replica_problem(settings: Settings) -> str | None:
+    """Why the replica settings cannot work, or None: several Rasa replicas need one lock store they share."""
+    if settings.rasa_replicas > 1 and not settings.redis_url:
+        return ("RASA_REPLICAS > 1 cần REDIS_URL (khóa cuộc trò chuyện dùng chung) / several Rasa replicas need "
+                "REDIS_URL: without a shared lock store two replicas could handle one conversation at once")
+    return None
+
+
 def run(settings: Settings) -> int:
     """Run the assistant until interrupted; return the exit code."""
     model = resolve_model(settings)
     if not model.exists():
         print(f"✗ Rasa model {model} not found: run `make run` (it trains the model first).", file=sys.stderr)
+        return 1
+    problem = replica_problem(settings)
+    if problem is not None:
+        print(f"✗ {problem}", file=sys.stderr)
         return 1
     supervisor = Supervisor(child_specs(settings, write_endpoints(settings)))
 

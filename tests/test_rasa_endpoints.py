@@ -11,7 +11,7 @@ import pytest
 
 from bot.rasa_endpoints import endpoints_path, endpoints_text, tracker_store_url, write_endpoints
 from bot.rasa_model import rasa_env
-from bot.run import child_specs
+from bot.run import banner, child_specs, replica_problem
 from bot.settings import PROJECT_ROOT, Settings
 
 
@@ -109,3 +109,14 @@ def test_rasa_reads_the_generated_file(tmp_path: Path):
     assert read == {"action": "http://127.0.0.1:5999/webhook", "store": "SQLTrackerStore",
                     "engine": f"sqlite:///{tracker}", "locks": "AtomicRedisLockStore", "redis": 6390}
     assert tracker.exists()  # Rasa created its tables
+
+
+def test_several_rasa_replicas_need_redis_and_the_banner_hides_passwords():
+    assert replica_problem(settings(rasa_replicas=2)) is not None
+    assert replica_problem(settings(rasa_replicas=2, redis_url="redis://127.0.0.1:6379/0")) is None
+    assert replica_problem(settings()) is None
+    shown = banner(settings(database_url="postgresql+psycopg://app:s3cret@db:5432/t",
+                            redis_url="redis://:r3dis@cache:6379/0", rasa_replicas=2), [])
+    assert "s3cret" not in shown and "r3dis" not in shown
+    assert "postgresql+psycopg2://app:***@db:5432/t" in shown
+    assert "http://127.0.0.1:5005, http://127.0.0.1:5006" in shown
