@@ -7,8 +7,9 @@ by its owner (it may hold database and Redis passwords). The action server's URL
 `${ACTION_ENDPOINT_URL}`, which Rasa expands from each replica's environment (`action_endpoint_env`), so every
 replica shares one file.
 
-The lock store is Rasa's Redis lock store with atomic updates (`rasa_stores/`): Rasa's own one lets two replicas
-handle two messages of one conversation at the same time.
+Both stores are Rasa's own, slightly changed (`rasa_stores/`): the tracker store checks its connections (Rasa's
+own one reads a conversation as new after PostgreSQL restarts) and the Redis lock store updates atomically
+(Rasa's own one lets two replicas handle two messages of one conversation at the same time).
 
 The Rasa environment has SQLAlchemy 1.4 and psycopg2, so PostgreSQL URLs written for the project's psycopg 3
 driver (`postgresql+psycopg://`) are given to Rasa as `postgresql+psycopg2://`.
@@ -29,6 +30,8 @@ RASA_POSTGRES_DRIVER = "postgresql+psycopg2"
 DEFAULT_TRACKER_FILE = "rasa-tracker.db"
 ATOMIC_REDIS_LOCK_STORE = "rasa_stores.redis_lock_store.AtomicRedisLockStore"
 """Rasa's Redis lock store made safe for several replicas (`rasa_stores/redis_lock_store.py`)."""
+RECONNECTING_SQL_TRACKER_STORE = "rasa_stores.sql_tracker_store.ReconnectingSQLTrackerStore"
+"""Rasa's SQL tracker store that survives a database restart (`rasa_stores/sql_tracker_store.py`)."""
 
 
 def is_postgresql(url: str) -> bool:
@@ -84,7 +87,7 @@ def endpoints_text(settings: Settings) -> str:
         "action_endpoint:",
         f"  url: ${{{ACTION_ENDPOINT_VARIABLE}}}",
         "tracker_store:",
-        '  type: "SQL"',
+        f'  type: {_quoted(RECONNECTING_SQL_TRACKER_STORE)}',
         f"  dialect: {_quoted('postgresql' if is_postgresql(url) else 'sqlite')}",
         f"  url: {_quoted(url)}",
     ]

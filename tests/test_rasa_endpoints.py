@@ -89,6 +89,7 @@ store = TrackerStore.create(endpoints.tracker_store)
 inner = getattr(store, "_tracker_store", store)
 locks = LockStore.create(endpoints.lock_store)
 print(json.dumps({"action": endpoints.action.url, "store": type(inner).__name__, "engine": str(inner.engine.url),
+                  "pre_ping": inner.engine.pool._pre_ping,
                   "locks": type(locks).__name__, "redis": locks.red.connection_pool.connection_kwargs.get("port")
                   if hasattr(locks, "red") else None}))
 """
@@ -96,8 +97,9 @@ print(json.dumps({"action": endpoints.action.url, "store": type(inner).__name__,
 
 @pytest.mark.integration
 def test_rasa_reads_the_generated_file(tmp_path: Path):
-    """Rasa 3.6 itself reads the file: the action URL from the replica's environment, the SQL tracker store
-    on SQLite, and the atomic Redis lock store of `rasa_stores/` (created without connecting)."""
+    """Rasa 3.6 itself reads the file: the action URL from the replica's environment, the reconnecting SQL tracker
+    store on SQLite, and the atomic Redis lock store (created without connecting), both from `rasa_stores/`
+    (Rasa would fall back to an in-memory store, silently, if it could not import them)."""
     tracker = tmp_path / "tracker.db"
     path = write_endpoints(settings(tracker_store_url=f"sqlite:///{tracker}", redis_url="redis://127.0.0.1:6390/1"),
                            tmp_path / "endpoints.yml")
@@ -106,8 +108,9 @@ def test_rasa_reads_the_generated_file(tmp_path: Path):
                             env=env, capture_output=True, text=True, timeout=180, cwd=PROJECT_ROOT)
     assert result.returncode == 0, result.stderr[-3000:]
     read = json.loads(result.stdout.strip().splitlines()[-1])
-    assert read == {"action": "http://127.0.0.1:5999/webhook", "store": "SQLTrackerStore",
-                    "engine": f"sqlite:///{tracker}", "locks": "AtomicRedisLockStore", "redis": 6390}
+    assert read == {"action": "http://127.0.0.1:5999/webhook", "store": "ReconnectingSQLTrackerStore",
+                    "engine": f"sqlite:///{tracker}", "pre_ping": True, "locks": "AtomicRedisLockStore",
+                    "redis": 6390}
     assert tracker.exists()  # Rasa created its tables
 
 

@@ -1,6 +1,7 @@
 """Two Rasa replicas and two action servers on a real PostgreSQL (conversations, escalations) and a real Redis
-(Rasa's lock store), all started by `trolyso run`: a conversation survives the loss of its replica and a Redis
-restart, and two messages of one conversation sent at once to both replicas are handled one after the other."""
+(Rasa's lock store), all started by `trolyso run`: a conversation survives the loss of its replica, a Redis restart
+and a PostgreSQL restart; two messages of one conversation sent at once to both replicas are handled one after the
+other; a knowledge change reaches both action servers."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def free_port_pair() -> int:
 class Stack:
     assistant: RunningAssistant
     redis: RedisServer
+    postgres: PostgresServer
     database_url: str
     first_rasa_port: int
 
@@ -80,7 +82,7 @@ def stack() -> Iterator[Stack]:
     })
     try:
         assistant.start(timeout=900)
-        yield Stack(assistant, redis, database_url, rasa_port)
+        yield Stack(assistant, redis, postgres, database_url, rasa_port)
     finally:
         assistant.stop()
         redis.destroy()
@@ -164,6 +166,16 @@ def test_a_conversation_goes_on_after_redis_restarts(stack: Stack):
     reach_the_commune_question(chat)
     stack.redis.stop()
     stack.redis.start()  # an empty Redis: every lock is gone
+    finish_the_form(chat, stack.settings())
+
+
+def test_a_conversation_goes_on_after_postgresql_restarts(stack: Stack):
+    """The conversations' store restarts mid-form (its connections are cut): the next message still continues
+    the form, on fresh connections."""
+    chat = Chat(stack.assistant)
+    reach_the_commune_question(chat)
+    stack.postgres.stop()
+    stack.postgres.start()
     finish_the_form(chat, stack.settings())
 
 
