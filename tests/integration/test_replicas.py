@@ -22,7 +22,7 @@ from bot.knowledge.live import publish_change
 from bot.knowledge.store import load_knowledge
 from bot.rasa_client import replica_order
 from bot.settings import PROJECT_ROOT, Settings
-from tests.integration.test_durable_conversations import Chat, finish_the_form, reach_the_commune_question
+from tests.integration.form_steps import Chat, finish_the_form, reach_the_commune_question
 from tests.postgres_server import PostgresServer, find_bin_dir
 from tests.processes import RunningAssistant, free_port
 from tests.redis_server import RedisServer, find_redis_server
