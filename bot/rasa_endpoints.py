@@ -20,14 +20,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import Engine, column, delete, func, inspect, select, table
 
 from bot.settings import Settings
 
 ACTION_ENDPOINT_VARIABLE = "ACTION_ENDPOINT_URL"
 RASA_POSTGRES_DRIVER = "postgresql+psycopg2"
 DEFAULT_TRACKER_FILE = "rasa-tracker.db"
+RASA_EVENTS_TABLE = "events"
+"""The table of Rasa's SQL tracker store: one row per event (`sender_id`, `timestamp` in Unix seconds, ...)."""
 ATOMIC_REDIS_LOCK_STORE = "rasa_stores.redis_lock_store.AtomicRedisLockStore"
 """Rasa's Redis lock store made safe for several replicas (`rasa_stores/redis_lock_store.py`)."""
 RECONNECTING_SQL_TRACKER_STORE = "rasa_stores.sql_tracker_store.ReconnectingSQLTrackerStore"
@@ -40,16 +45,37 @@ def is_postgresql(url: str) -> bool:
     return scheme in {"postgres", "postgresql"} or scheme.startswith("postgresql+")
 
 
-def tracker_store_url(settings: Settings) -> str:
-    """The SQLAlchemy URL (for Rasa's SQLAlchemy 1.4) of the conversation store: TRACKER_STORE_URL, else the
+def conversation_store_url(settings: Settings) -> str:
+    """The SQLAlchemy URL of the conversation store, as the project writes it: TRACKER_STORE_URL, else the
     PostgreSQL database of DATABASE_URL, else SQLite `var/rasa-tracker.db`."""
-    url = settings.tracker_store_url
-    if url is None:
-        url = (settings.database_url if is_postgresql(settings.database_url)
-               else f"sqlite:///{settings.var_dir / DEFAULT_TRACKER_FILE}")
+    if settings.tracker_store_url is not None:
+        return settings.tracker_store_url
+    if is_postgresql(settings.database_url):
+        return settings.database_url
+    return f"sqlite:///{settings.var_dir / DEFAULT_TRACKER_FILE}"
+
+
+def tracker_store_url(settings: Settings) -> str:
+    """`conversation_store_url` for Rasa's SQLAlchemy 1.4: PostgreSQL through psycopg2."""
+    url = conversation_store_url(settings)
     if is_postgresql(url):
         return f"{RASA_POSTGRES_DRIVER}://{url.split('://', 1)[1]}"
     return url
+
+
+def purge_idle_conversations(engine: Engine, retention_days: int, now: datetime) -> int:
+    """Delete every stored conversation (all its events in Rasa's `events` table) whose last event is older than
+    `retention_days` before `now`, so that what citizens typed is not kept longer than the question log;
+    return the events deleted (0 when Rasa has not created its table yet). Whole conversations only: Rasa
+    rebuilds a conversation from its events, a partial one would be read wrongly."""
+    if not inspect(engine).has_table(RASA_EVENTS_TABLE):
+        return 0
+    events = table(RASA_EVENTS_TABLE, column("sender_id"), column("timestamp"))
+    cutoff = (now - timedelta(days=retention_days)).timestamp()
+    idle = (select(events.c.sender_id).group_by(events.c.sender_id)
+            .having(func.max(events.c.timestamp) < cutoff).scalar_subquery())
+    with engine.begin() as connection:
+        return int(connection.execute(delete(events).where(events.c.sender_id.in_(idle))).rowcount)
 
 
 def _quoted(value: str | int | bool) -> str:
