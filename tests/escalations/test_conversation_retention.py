@@ -41,3 +41,27 @@ def test_a_sqlite_store_not_created_yet_is_left_alone(tmp_path):
     missing = tmp_path / "rasa-tracker.db"
     settings = Settings(_env_file=None, tracker_store_url=f"sqlite:///{missing}")  # type: ignore[call-arg]
     assert purge_conversations(settings) == 0 and not missing.exists()
+
+
+def test_migrations_leave_rasas_table_alone(db_url: str):
+    """With Rasa's conversations in the project's database, autogenerate finds nothing to change (it would
+    otherwise propose to drop `events`), and migrating again keeps the conversations."""
+    from alembic import command
+    from alembic.config import Config
+
+    from bot.db import MIGRATIONS_DIR, migrate
+
+    engine = make_engine(db_url)
+    migrate(engine)
+    RASA_EVENTS.metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(insert(RASA_EVENTS), [{"sender_id": "web:x", "type_name": "user", "timestamp": 1.0}])
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.check(config)  # raises when the models and the database differ
+    migrate(engine)
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(RASA_EVENTS)).scalar() == 1
+    engine.dispose()
