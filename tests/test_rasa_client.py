@@ -151,7 +151,8 @@ def test_the_gateway_and_the_telegram_channel_spread_over_every_replica(tmp_path
     from bot.settings import Settings
 
     chosen = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 't.db'}",  # type: ignore[call-arg]
-                      rasa_url="http://127.0.0.1:7105", rasa_replicas=2, telegram_bot_token="1:abc")
+                      tracker_store_url=f"sqlite:///{tmp_path / 'tracker.db'}", rasa_url="http://127.0.0.1:7105",
+                      rasa_replicas=2, telegram_bot_token="1:abc")
     expected = ["http://127.0.0.1:7105", "http://127.0.0.1:7106"]
     _application, handlers = build_application(chosen)
     assert handlers.rasa.urls == expected
