@@ -22,7 +22,7 @@ run: train ## set everything up, then start the assistant (Ctrl-C stops it)
 	@$(VENV_BIN)/trolyso run
 
 lint: setup ## ruff over the code and the tests
-	@$(VENV_BIN)/ruff check bot actions tests bench nlu_components
+	@$(VENV_BIN)/ruff check bot actions tests bench nlu_components rasa_stores
 
 types: setup ## mypy over bot/ and actions/ (configured in pyproject.toml)
 	@$(VENV_BIN)/mypy

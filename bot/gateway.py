@@ -51,7 +51,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        rasa = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+        rasa = RasaClient(settings.rasa_urls, timeout=settings.rasa_timeout_seconds)
         app.state.gateway = GatewayState(settings, engine, rasa)
         migrated = await asyncio.to_thread(try_migrate, engine)
         upkeep = asyncio.create_task(upkeep_loop(engine, settings, migrated))

@@ -135,7 +135,7 @@ async def run_channel(settings: Settings, stop: asyncio.Event) -> None:
     sender = zalo_sender(settings, engine)
     if sender is None:
         raise ValueError("neither ZALO_BOT_TOKEN nor a Zalo Official Account is configured")
-    rasa = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+    rasa = RasaClient(settings.rasa_urls, timeout=settings.rasa_timeout_seconds)
     handlers = ZaloHandlers(rasa, sender, engine, ChatRateLimiter(settings.zalo_rate_limit_per_minute))
     channel = ZaloChannel(settings, sender, handlers)
     health, webhook = ChannelServer(), ChannelServer()
