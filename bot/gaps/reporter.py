@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from bot.gaps.nearest import NearEntry, nearest_entries
 from bot.gaps.report import GapReport, build_report
 from bot.knowledge.folder import KnowledgeFolder
 from bot.retrieval.embedders import Embedder, EmbeddingCache, make_embedder
@@ -44,3 +45,8 @@ class GapReporter:
         """The clusters of the unreviewed gap items from `since` on."""
         entries = [located.entry for located in self.knowledge.load().entries]
         return build_report(self.engine, since, entries, self.cache(), self.settings.gaps_cluster_threshold)
+
+    def nearest(self, question: str, count: int) -> list[NearEntry]:
+        """The `count` knowledge entries closest to `question` (the ticket page's suggested answers)."""
+        entries = [located.entry for located in self.knowledge.load().entries]
+        return nearest_entries(question, entries, self.cache(), count)

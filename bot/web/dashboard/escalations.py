@@ -7,23 +7,28 @@ number is shown only to the member the ticket is assigned to, on request, and ev
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from bot.accounts.users import TEAM_MEMBER, UserInfo
 from bot.delivery import Notifier, deliver_all
-from bot.escalations.states import ANSWERED, CANCELLED, CLOSED, InvalidTransition
+from bot.escalations.states import ANSWERED, CANCELLED, CLOSED, WAITING, InvalidTransition
 from bot.escalations.workflow import NotTeamMember, TicketView, UnknownTicket, WorkflowError
+from bot.gaps.nearest import NearEntry
+from bot.knowledge.schema import KnowledgeEntry
 from bot.limits import TEAM_ANSWER_CHARS
 from bot.web.dashboard.deps import CitizenNotifier, DashboardServices, Services
-from bot.web.dashboard.render import STATUS_NAMES, flash, redirect, render
+from bot.web.dashboard.render import STATUS_NAMES, flash, open_tickets, redirect, render
 from bot.web.dashboard.security import PREFIX, AdminOrTeam, DashboardError, check_csrf
+from bot.web.dashboard.transcript import shown_transcript
 
 router = APIRouter(prefix=PREFIX)
 HISTORY = (ANSWERED, CLOSED, CANCELLED)
 MAX_LISTED = 200
+SUGGESTED_ENTRIES = 3
 NOT_FOUND = "Không tìm thấy phiếu này trong phạm vi của bạn."
 
 
@@ -52,9 +57,12 @@ def escalations(request: Request, user: AdminOrTeam, services: Services, commune
     status = status if status in STATUS_NAMES else ""
     context: dict[str, Any]
     if user.role == TEAM_MEMBER:
+        commune_row = services.province.commune(user.commune_code or "")
         context = {"queue": workflow.queue(user.commune_code or ""),
                    "history": list(reversed(workflow.queue(user.commune_code or "", HISTORY)))[:MAX_LISTED],
-                   "commune": services.province.commune(user.commune_code or "")}
+                   "commune": commune_row,
+                   "no_group": commune_row is not None and commune_row.team.telegram_chat_id is None,
+                   "telegram_off": not services.settings.telegram_bot_token}
     else:
         commune = commune if services.province.commune(commune) else ""
         context = {"tickets": workflow.tickets(commune or None, status or None, MAX_LISTED),
@@ -62,12 +70,57 @@ def escalations(request: Request, user: AdminOrTeam, services: Services, commune
     return render(request, "dashboard/escalations.html", context, page="escalations")
 
 
+@router.get("/escalations/count", include_in_schema=False)
+def count(user: AdminOrTeam, services: Services) -> JSONResponse:
+    """`{"open": n}`: the tickets nobody has claimed yet, of the member's commune (of the province for the ICT
+    department); asked every few seconds by `dashboard.js` for the live count."""
+    if user.role == TEAM_MEMBER:
+        waiting = open_tickets(services, user.commune_code or "")
+    else:
+        waiting = sum(open_tickets(services, commune.code) for commune in services.province.communes)
+    return JSONResponse({"open": waiting}, headers={"cache-control": "no-store"})
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A knowledge entry near the ticket's question and the answer it would send (editable before sending)."""
+
+    near: NearEntry
+    text: str
+
+
+def suggested_answer(entry: KnowledgeEntry) -> str:
+    """The team answer made of an entry: its answer and its source, within the team answer's length."""
+    source = f"\n\nNguồn: {entry.source_url}" if entry.source_url else ""
+    return (entry.answer[:TEAM_ANSWER_CHARS - len(source)] + source).strip()
+
+
+def _suggestions(services: DashboardServices, ticket: TicketView) -> list[Suggestion]:
+    """The knowledge entries nearest to a waiting ticket's question, to send as the answer."""
+    if ticket.status not in WAITING:
+        return []
+    return [Suggestion(near, suggested_answer(near.entry))
+            for near in services.gaps.nearest(ticket.question, SUGGESTED_ENTRIES)]
+
+
 def _detail(request: Request, services: DashboardServices, user: UserInfo, ticket: TicketView,
             phone: str | None = None) -> Response:
     commune = services.province.commune(ticket.commune_code)
     mine = user.role == TEAM_MEMBER and (ticket.assignee or "").lower() == (user.team_username or "").lower()
-    return render(request, "dashboard/ticket.html", {"ticket": ticket, "commune": commune, "mine": mine,
-                                                     "phone": phone, "is_member": user.role == TEAM_MEMBER},
+    entries = {located.entry.id: located.entry for located in services.knowledge.load().entries}
+
+    def entry_title(entry_id: str) -> str | None:
+        return entries[entry_id].display_title if entry_id in entries else None
+
+    def commune_name(code: str) -> str | None:
+        found = services.province.commune(code)
+        return found.name if found else None
+
+    lines = shown_transcript(ticket.transcript, entry_title, commune_name)
+    is_member = user.role == TEAM_MEMBER
+    return render(request, "dashboard/ticket.html",
+                  {"ticket": ticket, "commune": commune, "mine": mine, "phone": phone, "is_member": is_member,
+                   "lines": lines, "suggestions": _suggestions(services, ticket) if is_member else []},
                   page="escalations")
 
 

@@ -1,0 +1,33 @@
+"""The knowledge entries nearest to one question, by the similarity the FAQ-gap review uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.gaps.cluster import LexicalSpace, features
+from bot.knowledge.schema import KnowledgeEntry
+from bot.retrieval.embedders import EmbeddingCache
+
+
+@dataclass(frozen=True)
+class NearEntry:
+    """An entry and its similarity to the question (its closest wording counts)."""
+
+    entry: KnowledgeEntry
+    score: float
+
+
+def nearest_entries(question: str, entries: list[KnowledgeEntry], cache: EmbeddingCache, count: int) -> list[NearEntry]:
+    """The `count` entries closest to `question`, closest first (half embedding cosine, half shared words)."""
+    texts = [text for entry in entries for text in entry.texts()]
+    owners = np.array([index for index, entry in enumerate(entries) for _ in entry.texts()])
+    if not texts or not question.strip():
+        return []
+    space = LexicalSpace([question, *texts])
+    scores = features(texts, cache, space) @ features([question], cache, space)[0]
+    best = np.full(len(entries), -np.inf, np.float32)
+    np.maximum.at(best, owners, scores)
+    order = np.argsort(-best, kind="stable")[:count]
+    return [NearEntry(entries[int(i)], float(best[i])) for i in order]
