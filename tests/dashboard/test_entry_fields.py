@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from fastapi.testclient import TestClient
 
 from bot.knowledge.schema import TITLE_MAX_CHARS
