@@ -19,14 +19,20 @@ class NearEntry:
     score: float
 
 
-def nearest_entries(question: str, entries: list[KnowledgeEntry], cache: EmbeddingCache, count: int) -> list[NearEntry]:
-    """The `count` entries closest to `question`, closest first (half embedding cosine, half shared words)."""
+def nearest_entries(questions: list[str], entries: list[KnowledgeEntry], cache: EmbeddingCache,
+                    count: int) -> list[NearEntry]:
+    """The `count` entries closest to any of `questions` (wordings of one need), closest first.
+
+    The similarity is the FAQ-gap review's: half embedding cosine, half shared words; an entry's closest
+    wording counts.
+    """
+    questions = [q for q in questions if q.strip()]
     texts = [text for entry in entries for text in entry.texts()]
     owners = np.array([index for index, entry in enumerate(entries) for _ in entry.texts()])
-    if not texts or not question.strip():
+    if not texts or not questions:
         return []
-    space = LexicalSpace([question, *texts])
-    scores = features(texts, cache, space) @ features([question], cache, space)[0]
+    space = LexicalSpace([*questions, *texts])
+    scores = (features(texts, cache, space) @ features(questions, cache, space).T).max(axis=1)
     best = np.full(len(entries), -np.inf, np.float32)
     np.maximum.at(best, owners, scores)
     order = np.argsort(-best, kind="stable")[:count]

@@ -46,7 +46,7 @@ class GapReporter:
         entries = [located.entry for located in self.knowledge.load().entries]
         return build_report(self.engine, since, entries, self.cache(), self.settings.gaps_cluster_threshold)
 
-    def nearest(self, question: str, count: int) -> list[NearEntry]:
-        """The `count` knowledge entries closest to `question` (the ticket page's suggested answers)."""
+    def nearest(self, questions: list[str], count: int) -> list[NearEntry]:
+        """The `count` knowledge entries closest to any of `questions` (suggested answers, near-duplicates)."""
         entries = [located.entry for located in self.knowledge.load().entries]
-        return nearest_entries(question, entries, self.cache(), count)
+        return nearest_entries(questions, entries, self.cache(), count)

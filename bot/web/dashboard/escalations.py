@@ -100,7 +100,7 @@ def _suggestions(services: DashboardServices, ticket: TicketView) -> list[Sugges
     if ticket.status not in WAITING:
         return []
     return [Suggestion(near, suggested_answer(near.entry))
-            for near in services.gaps.nearest(ticket.question, SUGGESTED_ENTRIES)]
+            for near in services.gaps.nearest([ticket.question], SUGGESTED_ENTRIES)]
 
 
 def _detail(request: Request, services: DashboardServices, user: UserInfo, ticket: TicketView,
