@@ -58,6 +58,11 @@ class GapCluster:
         return Counter(i.commune_code for i in self.items if i.commune_code).most_common()
 
     @property
+    def reasons(self) -> dict[str, int]:
+        """Items per reason (a key of `bot.gaps.items.REASON_LABELS`)."""
+        return dict(Counter(item.reason for item in self.items))
+
+    @property
     def kinds(self) -> dict[str, int]:
         """Items per kind."""
         return dict(Counter(item.kind for item in self.items))

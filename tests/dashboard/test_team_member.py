@@ -137,3 +137,22 @@ def test_the_ticket_page_offers_the_three_nearest_entries_to_send_edited(client:
     [waiting] = web_messages_after(client.app.state.dashboard.engine, "widget-5", 0)
     assert edited in waiting.message.text
     assert 'id="suggestions"' not in lan.get(f"/dashboard/escalations/{code}").text  # answered: nothing to send
+
+
+def test_the_ticket_list_is_searched_by_code_and_by_keyword(client: TestClient, settings, browser_for):
+    engine = client.app.state.dashboard.engine
+    signature = escalate(engine, settings, "Đăng ký chữ ký số cá nhân ở đâu?")
+    flood = escalate(engine, settings, "Tiền hỗ trợ bão lũ có chuyển khoản không?")
+    other = escalate(engine, settings, "Đặt lịch khám bệnh online thế nào?", commune="SL01")
+    admin, lan = browser_for("admin"), browser_for("tanlap_lan")
+
+    def listed(page: str) -> set[str]:
+        return set(re.findall(r'href="/dashboard/escalations/(TL-\w+)"', page))
+
+    assert listed(admin.get("/dashboard/escalations", params={"q": f" {flood.lower()} "}).text) == {flood}
+    by_words = admin.get("/dashboard/escalations", params={"q": "chu ky so"}).text
+    assert listed(by_words) == {signature} and 'value="chu ky so"' in by_words
+    assert listed(admin.get("/dashboard/escalations", params={"q": "khám bệnh"}).text) == {other}
+    assert listed(admin.get("/dashboard/escalations").text) == {signature, flood, other}
+    assert listed(lan.get("/dashboard/escalations", params={"q": "bão lũ"}).text) == {flood}
+    assert listed(lan.get("/dashboard/escalations", params={"q": other}).text) == set()  # another commune's

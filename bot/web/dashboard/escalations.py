@@ -19,7 +19,8 @@ from bot.escalations.states import ANSWERED, CANCELLED, CLOSED, WAITING, Invalid
 from bot.escalations.workflow import NotTeamMember, TicketView, UnknownTicket, WorkflowError
 from bot.gaps.nearest import NearEntry
 from bot.knowledge.schema import KnowledgeEntry
-from bot.limits import TEAM_ANSWER_CHARS
+from bot.limits import DASHBOARD_SEARCH_CHARS, TEAM_ANSWER_CHARS
+from bot.text import fold
 from bot.web.dashboard.deps import CitizenNotifier, DashboardServices, Services
 from bot.web.dashboard.render import STATUS_NAMES, flash, open_tickets, redirect, render
 from bot.web.dashboard.security import PREFIX, AdminOrTeam, DashboardError, check_csrf
@@ -28,6 +29,8 @@ from bot.web.dashboard.transcript import shown_transcript
 router = APIRouter(prefix=PREFIX)
 HISTORY = (ANSWERED, CLOSED, CANCELLED)
 MAX_LISTED = 200
+SEARCHED = 5000
+"""How many of the newest tickets a search of the province's list reads."""
 SUGGESTED_ENTRIES = 3
 NOT_FOUND = "Không tìm thấy phiếu này trong phạm vi của bạn."
 
@@ -49,24 +52,41 @@ def _member(user: UserInfo) -> str:
     return user.team_username
 
 
+def matching(tickets: list[TicketView], search: str) -> list[TicketView]:
+    """The tickets whose code is `search` (any case), or whose question has every word of it (with or without
+    diacritics); all of them for an empty search."""
+    words = fold(search).split()
+    if not words:
+        return tickets
+    code = search.strip().upper()
+    by_code = [ticket for ticket in tickets if ticket.ticket_code == code]
+    return by_code or [ticket for ticket in tickets if all(word in fold(ticket.question) for word in words)]
+
+
 @router.get("/escalations", response_class=HTMLResponse, include_in_schema=False)
 def escalations(request: Request, user: AdminOrTeam, services: Services, commune: str = "",
-                status: str = "") -> Response:
-    """A team member's queue and history; for the ICT department, every commune's tickets (read only)."""
+                status: str = "", q: str = "") -> Response:
+    """A team member's queue and history; for the ICT department, every commune's tickets (read only).
+
+    `q` finds a ticket by its code, or the tickets whose question has its words.
+    """
     workflow = services.workflow
     status = status if status in STATUS_NAMES else ""
+    search = q[:DASHBOARD_SEARCH_CHARS]
     context: dict[str, Any]
     if user.role == TEAM_MEMBER:
         commune_row = services.province.commune(user.commune_code or "")
-        context = {"queue": workflow.queue(user.commune_code or ""),
-                   "history": list(reversed(workflow.queue(user.commune_code or "", HISTORY)))[:MAX_LISTED],
+        history = matching(list(reversed(workflow.queue(user.commune_code or "", HISTORY))), search)
+        context = {"queue": matching(workflow.queue(user.commune_code or ""), search),
+                   "history": history[:MAX_LISTED], "search": search,
                    "commune": commune_row,
                    "no_group": commune_row is not None and commune_row.team.telegram_chat_id is None,
                    "telegram_off": not services.settings.telegram_bot_token}
     else:
         commune = commune if services.province.commune(commune) else ""
-        context = {"tickets": workflow.tickets(commune or None, status or None, MAX_LISTED),
-                   "commune_filter": commune, "status_filter": status}
+        scanned = workflow.tickets(commune or None, status or None, SEARCHED if search else MAX_LISTED)
+        context = {"tickets": matching(scanned, search)[:MAX_LISTED], "commune_filter": commune,
+                   "status_filter": status, "search": search}
     return render(request, "dashboard/escalations.html", context, page="escalations")
 
 
