@@ -11,28 +11,18 @@ from fastapi.templating import Jinja2Templates
 from bot import limits
 from bot.accounts.users import ICT_ADMIN, ROLE_LABELS, TEAM_MEMBER, VIEWER, UserInfo
 from bot.escalations.states import OPEN
-from bot.knowledge.schema import PROGRAMME_TOPICS, TOPIC_FILES
+from bot.gaps.labels import CHANNEL_NAMES, STATUS_NAMES, topic_name
+from bot.knowledge.schema import PROGRAMME_TOPICS
 from bot.localtime import format_duration, format_time
 from bot.masking import mask_text
 from bot.web.dashboard.deps import DashboardServices, dashboard_services
 from bot.web.dashboard.security import CSRF_FIELD, PREFIX, csrf_token
 from bot.web.widget import WEB_DIR
 
-STATUS_NAMES = {"open": "Chờ nhận", "claimed": "Đang xử lý", "answered": "Đã trả lời", "closed": "Đã đóng",
-                "cancelled": "Đã huỷ"}
-
-
-def topic_name(topic: str | None) -> str:
-    """The Vietnamese name of a topic, also for an escalation's guess written as a file name ("dich_vu_cong")."""
-    if not topic:
-        return "—"
-    return PROGRAMME_TOPICS.get(TOPIC_FILES.get(f"{topic}.yml", topic), topic)
-
-
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 templates.env.filters.update(time=format_time, duration=format_duration, mask=mask_text, topic=topic_name)
 templates.env.globals.update(PREFIX=PREFIX, CSRF_FIELD=CSRF_FIELD, TOPICS=PROGRAMME_TOPICS, ROLE_LABELS=ROLE_LABELS,
-                             STATUS_NAMES=STATUS_NAMES, LIMITS=limits)
+                             STATUS_NAMES=STATUS_NAMES, CHANNEL_NAMES=CHANNEL_NAMES, LIMITS=limits)
 
 NAVIGATION = [
     ("overview", f"{PREFIX}/", "Tổng quan", (ICT_ADMIN, VIEWER)),
