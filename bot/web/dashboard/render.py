@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from bot import limits
 from bot.accounts.users import ICT_ADMIN, ROLE_LABELS, TEAM_MEMBER, VIEWER, UserInfo
+from bot.analytics import share_text
 from bot.escalations.states import OPEN
 from bot.gaps.labels import CHANNEL_NAMES, STATUS_NAMES, topic_name
 from bot.knowledge.schema import PROGRAMME_TOPICS
@@ -20,7 +21,8 @@ from bot.web.dashboard.security import CSRF_FIELD, PREFIX, csrf_token
 from bot.web.widget import WEB_DIR
 
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
-templates.env.filters.update(time=format_time, duration=format_duration, mask=mask_text, topic=topic_name)
+templates.env.filters.update(time=format_time, duration=format_duration, mask=mask_text, topic=topic_name,
+                             share=share_text)
 templates.env.globals.update(PREFIX=PREFIX, CSRF_FIELD=CSRF_FIELD, TOPICS=PROGRAMME_TOPICS, ROLE_LABELS=ROLE_LABELS,
                              STATUS_NAMES=STATUS_NAMES, CHANNEL_NAMES=CHANNEL_NAMES, LIMITS=limits)
 
