@@ -156,3 +156,18 @@ def test_the_ticket_list_is_searched_by_code_and_by_keyword(client: TestClient, 
     assert listed(admin.get("/dashboard/escalations").text) == {signature, flood, other}
     assert listed(lan.get("/dashboard/escalations", params={"q": "bão lũ"}).text) == {flood}
     assert listed(lan.get("/dashboard/escalations", params={"q": other}).text) == set()  # another commune's
+
+
+def test_the_ticket_topic_comes_from_the_question_not_from_the_last_answer(client: TestClient, settings,
+                                                                           browser_for):
+    engine = client.app.state.dashboard.engine
+    unrelated = escalate(engine, settings, "Chế độ thương binh liệt sĩ được hưởng những gì?")  # guess: dich_vu_cong
+    related = escalate(engine, settings, "Quên mật khẩu VssID thì lấy lại thế nào?")
+    lan = browser_for("tanlap_lan")
+
+    def shown(code: str) -> str:
+        page = lan.get(f"/dashboard/escalations/{code}").text
+        return page[page.index('<dd id="topic">'):page.index("</dd>", page.index('<dd id="topic">'))]
+
+    assert "chưa rõ" in shown(unrelated) and "Dịch vụ công" not in shown(unrelated)
+    assert "Bảo hiểm y tế điện tử" in shown(related)

@@ -115,12 +115,14 @@ def suggested_answer(entry: KnowledgeEntry) -> str:
     return (entry.answer[:TEAM_ANSWER_CHARS - len(source)] + source).strip()
 
 
-def _suggestions(services: DashboardServices, ticket: TicketView) -> list[Suggestion]:
-    """The knowledge entries nearest to a waiting ticket's question, to send as the answer."""
-    if ticket.status not in WAITING:
-        return []
-    return [Suggestion(near, suggested_answer(near.entry))
-            for near in services.gaps.nearest([ticket.question], SUGGESTED_ENTRIES)]
+def predicted_topic(nearest: list[NearEntry], threshold: float) -> str | None:
+    """The topic of a question: its nearest entry's, when that entry is as close as one need (the FAQ-gap
+    grouping threshold); None (unknown) otherwise.
+
+    The conversation's own guess is the topic of the last answer the citizen got, which says nothing of a new
+    question ("chế độ thương binh" after an answer about VssID is not about health insurance).
+    """
+    return nearest[0].entry.topic if nearest and nearest[0].score >= threshold else None
 
 
 def _detail(request: Request, services: DashboardServices, user: UserInfo, ticket: TicketView,
@@ -138,9 +140,13 @@ def _detail(request: Request, services: DashboardServices, user: UserInfo, ticke
 
     lines = shown_transcript(ticket.transcript, entry_title, commune_name)
     is_member = user.role == TEAM_MEMBER
+    nearest = services.gaps.nearest([ticket.question], SUGGESTED_ENTRIES)
+    suggestions = [Suggestion(near, suggested_answer(near.entry)) for near in nearest] \
+        if is_member and ticket.status in WAITING else []
     return render(request, "dashboard/ticket.html",
                   {"ticket": ticket, "commune": commune, "mine": mine, "phone": phone, "is_member": is_member,
-                   "lines": lines, "suggestions": _suggestions(services, ticket) if is_member else []},
+                   "lines": lines, "suggestions": suggestions,
+                   "topic": predicted_topic(nearest, services.settings.gaps_cluster_threshold)},
                   page="escalations")
 
 
