@@ -212,7 +212,11 @@ def reviewer(browser: Browser, base_url: str, shots: Shots, code: str | None) ->
             "button", name="Tạo bản nháp mục kiến thức").click(timeout=10_000)):
         shots.step("gõ câu hỏi trùng một mục", lambda: (
             page.get_by_label("Câu hỏi chính").fill("Quên mật khẩu VssID thì lấy lại như thế nào?"),
-            page.get_by_role("button", name="Lưu nháp").click()))
+            page.locator("textarea[name=alternates]").fill("quen mat khau vssid\nmất mật khẩu vssid làm sao"),
+            page.locator("textarea[name=answer]").fill("Chào bác, bác bấm Quên mật khẩu trên VssID. Sáng thứ "
+                                                       "Bảy tổ có mặt ở nhà văn hoá thôn."),
+            page.get_by_role("button", name="Lưu nháp").click(),
+            expect(page.locator("#duplicate")).to_be_visible()))
         shots.take(page, "ict-04-draft-duplicate", who, "bản nháp gần trùng một mục: cảnh báo, và việc mặc định là "
                                                         "thêm các cách hỏi vào mục đó", full_page=True)
     page.goto(f"{base_url}/dashboard/knowledge/bhyt-vssid-cai-dat")

@@ -130,3 +130,18 @@ def test_a_draft_from_a_team_answer_drops_the_greeting_and_flags_the_schedule(cl
     assert ">Chế độ ưu đãi người có công" in answer
     flagged = page[page.index('id="local-phrases"'):]
     assert "vào sáng thứ Hai nhé." in flagged[:flagged.index("</div>")]
+
+
+def test_a_greeting_typed_into_a_draft_is_flagged(client: TestClient, browser_for):
+    draft_id = _draft(client.app.state.dashboard.engine, "Đăng ký chữ ký số cá nhân ở đâu?", [],
+                      answer="Chào bác, bác đăng ký với nhà cung cấp chữ ký số. Chúc bác thành công.")
+    page = browser_for("admin").get(f"/dashboard/drafts/{draft_id}").text
+    flagged = page[page.index('id="local-phrases"'):]
+    flagged = flagged[:flagged.index("</div>")]
+    assert "<li>Chào bác,</li>" in flagged and "<li>Chúc bác thành công.</li>" in flagged
+
+
+def test_a_draft_can_be_saved_without_an_answer_yet(client: TestClient, browser_for):
+    draft_id = _draft(client.app.state.dashboard.engine, "Đăng ký chữ ký số cá nhân ở đâu?", [])
+    page = browser_for("admin").get(f"/dashboard/drafts/{draft_id}").text
+    assert '<button type="submit" name="action" value="save" formnovalidate>Lưu nháp</button>' in page

@@ -53,12 +53,18 @@ def near_duplicate(services: DashboardServices, question: str, alternates: list[
     return best[0] if best and best[0].score >= services.settings.draft_duplicate_threshold else None
 
 
+def _local(answer: str) -> list[str]:
+    """What the answer still says to one citizen: a greeting, wishes, the team's schedule, a day or an hour."""
+    general = general_answer(answer)
+    return [*general.removed, *general.flagged]
+
+
 def _page(request: Request, services: DashboardServices, draft: KnowledgeDraft, errors: list[str] | None = None,
           warnings: list[str] | None = None, status: int = 200) -> Response:
     duplicate = near_duplicate(services, draft.question, list(draft.alternates)) if draft.status == "draft" else None
     return render(request, "dashboard/draft.html", {
         "draft": draft, "errors": errors or [], "warnings": warnings or [], "duplicate": duplicate,
-        "flagged": general_answer(draft.answer).flagged}, status=status, page="drafts")
+        "flagged": _local(draft.answer)}, status=status, page="drafts")
 
 
 @router.get("/drafts", response_class=HTMLResponse, include_in_schema=False)
