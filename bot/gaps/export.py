@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -63,22 +63,28 @@ def _minutes(start: datetime, end: datetime | None) -> int | str:
 
 
 def escalation_rows(engine: Engine, province: Province, since: datetime,
-                    commune_code: str | None = None) -> list[list[Any]]:
-    """One row per escalation created from `since` on (one commune's, when given), oldest first."""
+                    topics_of: Callable[[list[str]], list[str | None]], commune_code: str | None = None,
+                    ) -> list[list[Any]]:
+    """One row per escalation created from `since` on (one commune's, when given), oldest first.
+
+    `topics_of(questions)` predicts each question's topic (None: unknown), as the ticket page shows it.
+    """
     query = select(Escalation).where(Escalation.created_at >= since).order_by(Escalation.created_at, Escalation.id)
     if commune_code:
         query = query.where(Escalation.commune_code == commune_code)
     with Session(engine) as session:
+        found = list(session.scalars(query))
+        topics = topics_of([row.question for row in found]) if found else []
         rows = []
-        for row in session.scalars(query):
+        for row, topic in zip(found, topics, strict=True):
             commune = province.commune(row.commune_code)
             rows.append([row.ticket_code, format_time(row.created_at), row.commune_code,
                          commune.name if commune else "", STATUS_NAMES.get(row.status, row.status),
-                         topic_name(row.topic) if row.topic else "", CHANNEL_NAMES.get(row.channel, row.channel),
+                         topic_name(topic) if topic else "", CHANNEL_NAMES.get(row.channel, row.channel),
                          mask_text(row.question), row.phone_masked or "", row.assignee_name or "",
                          format_time(row.claimed_at), format_time(row.answered_at),
                          _minutes(row.created_at, row.claimed_at), _minutes(row.created_at, row.answered_at),
-                         mask_text(row.answer), row.status, topic_code(row.topic), row.channel])
+                         mask_text(row.answer), row.status, topic_code(topic), row.channel])
         return rows
 
 

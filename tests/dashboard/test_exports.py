@@ -56,9 +56,9 @@ def test_escalation_exports_in_both_formats(browser_for, seeded):
     assert rows[0] == ESCALATION_COLUMNS
     [row] = rows[1:]
     assert row[0] == seeded and row[2] == "SL03" and row[3] == "Xã Tân Lập" and row[4] == "Chờ nhận"
-    assert (row[5], row[6]) == ("Dịch vụ công trực tuyến", "Trang web (widget)")
+    assert (row[5], row[6]) == ("", "Trang web (widget)")  # near no entry: topic unknown (not the chat's guess)
     assert row[8] == "098****321"
-    assert row[-3:] == ["open", "public_services", "web"]  # the codes, for programs
+    assert row[-3:] == ["open", "", "web"]  # the codes, for programs
     workbook = load_workbook(io.BytesIO(admin.get("/dashboard/exports/escalations.xlsx").content))
     sheet = workbook.active
     assert [c.value for c in sheet[1]] == ESCALATION_COLUMNS and sheet["A2"].value == seeded
@@ -134,3 +134,10 @@ def test_a_gap_export_of_2000_questions_reads_each_wording_once(client: TestClie
     normalised.clear()
     admin.get("/dashboard/exports/gaps.csv", params={"since": "7d"})
     assert normalised == []
+
+
+def test_the_escalation_export_predicts_the_topic_from_the_question(client: TestClient, settings, browser_for):
+    code = escalate(client.app.state.dashboard.engine, settings, "Quên mật khẩu VssID thì lấy lại thế nào?")
+    rows = _csv(browser_for("admin").get("/dashboard/exports/escalations.csv").content)
+    [row] = [r for r in rows[1:] if r[0] == code]
+    assert row[5] == "Bảo hiểm y tế điện tử" and row[-2] == "health_insurance"

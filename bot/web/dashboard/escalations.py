@@ -17,7 +17,7 @@ from bot.accounts.users import TEAM_MEMBER, UserInfo
 from bot.delivery import Notifier, deliver_all
 from bot.escalations.states import ANSWERED, CANCELLED, CLOSED, WAITING, InvalidTransition
 from bot.escalations.workflow import NotTeamMember, TicketView, UnknownTicket, WorkflowError
-from bot.gaps.nearest import NearEntry
+from bot.gaps.nearest import NearEntry, topic_of
 from bot.knowledge.schema import KnowledgeEntry
 from bot.limits import DASHBOARD_SEARCH_CHARS, TEAM_ANSWER_CHARS
 from bot.text import fold
@@ -115,16 +115,6 @@ def suggested_answer(entry: KnowledgeEntry) -> str:
     return (entry.answer[:TEAM_ANSWER_CHARS - len(source)] + source).strip()
 
 
-def predicted_topic(nearest: list[NearEntry], threshold: float) -> str | None:
-    """The topic of a question: its nearest entry's, when that entry is as close as one need (the FAQ-gap
-    grouping threshold); None (unknown) otherwise.
-
-    The conversation's own guess is the topic of the last answer the citizen got, which says nothing of a new
-    question ("chế độ thương binh" after an answer about VssID is not about health insurance).
-    """
-    return nearest[0].entry.topic if nearest and nearest[0].score >= threshold else None
-
-
 def _detail(request: Request, services: DashboardServices, user: UserInfo, ticket: TicketView,
             phone: str | None = None) -> Response:
     commune = services.province.commune(ticket.commune_code)
@@ -146,7 +136,7 @@ def _detail(request: Request, services: DashboardServices, user: UserInfo, ticke
     return render(request, "dashboard/ticket.html",
                   {"ticket": ticket, "commune": commune, "mine": mine, "phone": phone, "is_member": is_member,
                    "lines": lines, "suggestions": suggestions,
-                   "topic": predicted_topic(nearest, services.settings.gaps_cluster_threshold)},
+                   "topic": topic_of(nearest[0] if nearest else None, services.settings.gaps_cluster_threshold)},
                   page="escalations")
 
 
