@@ -6,7 +6,7 @@ SHELL := /bin/bash
 VENV_BIN := .venv/bin
 UNIT_TESTS := not integration and not servers and not slow
 
-.PHONY: help setup train run test test-unit lint types bench lock clean
+.PHONY: help setup train run test test-unit lint types bench screenshots lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ test-unit: setup ## the fast tests only: no Rasa, no server, no embedding model 
 
 bench: train ## the retrieval benchmark (tables in bench/RESULTS.md)
 	@$(VENV_BIN)/python -m bench.retrieval
+
+screenshots: train ## walk the citizen (360 px), team member (360 px) and ICT (1366 px) paths in chromium: var/screenshots/
+	@$(VENV_BIN)/python -m tests.browser.screenshots
 
 lock: ## write fresh lock files from the installed environments (review, then replace)
 	@$(VENV_BIN)/pip freeze --exclude-editable | sed 's/^torch==\(.*\)+cpu$$/torch==\1/' > requirements/main.lock.new

@@ -32,8 +32,12 @@ KNOWLEDGE_QUESTION_CHARS = 500
 """A knowledge entry's question (the same bound as `bot.knowledge.schema.KnowledgeEntry.question`)."""
 KNOWLEDGE_ANSWER_CHARS = 20_000
 """A knowledge entry's answer (the same bound as `bot.knowledge.schema.KnowledgeEntry.answer`)."""
+KNOWLEDGE_REVIEW_NOTE_CHARS = 2_000
+"""A knowledge entry's review note (the same bound as `bot.knowledge.schema.KnowledgeEntry.review_note`)."""
 KNOWLEDGE_SEARCH_CHARS = 200
 """A search typed on the dashboard's knowledge page."""
+DASHBOARD_SEARCH_CHARS = 200
+"""A search typed on the dashboard's FAQ-gap and ticket pages."""
 SIGN_IN_FIELD_CHARS = 256
 """A username or password typed on the dashboard's sign-in page (read no further)."""
 USERNAME_CHARS = 64

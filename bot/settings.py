@@ -221,6 +221,11 @@ class Settings(BaseSettings):
         description="Similarity (half embedding cosine, half shared words) from which unanswered questions are "
         "grouped as one need on the FAQ-gap page.",
     )
+    draft_duplicate_threshold: float = Field(
+        default=0.7,
+        description="Similarity (as on the FAQ-gap page) from which a draft is close to an existing entry: publishing "
+        "it asks first, and offers adding its wordings to that entry as alternates instead.",
+    )
     knowledge_review_months: int = Field(
         default=6, ge=1, description="Months after a review (or an approval) until an entry is due for review again."
     )

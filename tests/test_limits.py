@@ -24,6 +24,7 @@ def test_the_widget_stops_typing_where_the_chat_api_refuses():
 def test_the_dashboard_cuts_knowledge_fields_where_the_schema_does():
     assert max_length("question") == limits.KNOWLEDGE_QUESTION_CHARS
     assert max_length("answer") == limits.KNOWLEDGE_ANSWER_CHARS
+    assert max_length("review_note") == limits.KNOWLEDGE_REVIEW_NOTE_CHARS
 
 
 def test_stored_questions_keep_everything_a_channel_accepts():
