@@ -171,3 +171,18 @@ def test_the_ticket_topic_comes_from_the_question_not_from_the_last_answer(clien
 
     assert "chưa rõ" in shown(unrelated) and "Dịch vụ công" not in shown(unrelated)
     assert "Bảo hiểm y tế điện tử" in shown(related)
+
+
+def test_the_transcript_names_the_ticket_buttons_the_citizen_pressed(client: TestClient, settings, browser_for):
+    transcript = [
+        ("citizen", "/ask_ticket_status"),
+        ("citizen", '/reopen_ticket{"ticket":"TL-AB123"}'),
+        ("citizen", '/feedback_good{"question":12}'),
+    ]
+    request = EscalationRequest(channel="web", chat_id="w-10", question="Tổ trả lời chưa đúng ý tôi",
+                                transcript=transcript, commune_code="SL03", phone=None, consent=False, topic=None)
+    code = submit_escalation(request, engine=client.app.state.dashboard.engine, settings=settings)
+    page = browser_for("tanlap_lan").get(f"/dashboard/escalations/{code}").text
+    shown = page[page.index('<ul class="transcript">'):page.index("</ul>", page.index('<ul class="transcript">'))]
+    assert "bấm nút «Phiếu của tôi»" in shown and "bấm nút «Mở lại phiếu»" in shown and "bấm nút «👍" in shown
+    assert "một nút bấm" not in shown and "/reopen_ticket" not in shown

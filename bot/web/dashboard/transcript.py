@@ -12,14 +12,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.conversation.buttons import AFFIRM, CANCEL, DENY, FEEDBACK_BAD, FEEDBACK_GOOD, feedback_buttons
+from bot.conversation.buttons import AFFIRM, CANCEL, DENY, FEEDBACK_BAD, FEEDBACK_GOOD, MY_TICKETS, feedback_buttons
 from bot.conversation.escalation_form import ask_commune_message, ask_phone_message, ask_question_message
+from bot.conversation.feedback import REOPEN_INTENT
 from bot.conversation.replies import FEEDBACK_QUESTION
 from bot.conversation.topics import menu_topic
 
 _PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$", re.DOTALL)
 _GOOD, _BAD = (button.title for button in feedback_buttons())
-_PRESSED = {AFFIRM: "Có", DENY: "Không", CANCEL: "Huỷ", FEEDBACK_GOOD: _GOOD, FEEDBACK_BAD: _BAD}
+_PRESSED = {AFFIRM: "Có", DENY: "Không", CANCEL: "Huỷ", FEEDBACK_GOOD: _GOOD, FEEDBACK_BAD: _BAD,
+            MY_TICKETS: "Phiếu của tôi", f"/{REOPEN_INTENT}": "Mở lại phiếu"}
 """What the citizen saw on the buttons whose payload carries no entity."""
 _CONSENT_QUESTION = "Bạn có đồng ý không?"
 _PROMPTS = (FEEDBACK_QUESTION, ask_question_message(None).text, ask_question_message("…").text.split("\"")[0])
