@@ -7,7 +7,6 @@ so that every kind of bad input gets a precise Vietnamese reason and a 4xx statu
 from __future__ import annotations
 
 import json
-import logging
 import re
 from typing import Any
 
@@ -16,14 +15,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bot.limits import CHAT_MESSAGE_CHARS, CHAT_REQUEST_BYTES
-from bot.rasa_client import RasaUnavailable
+from bot.ratelimit import Verdict
 from bot.sender_ids import sender_id
-from bot.web.deps import Rasa
-
-logger = logging.getLogger(__name__)
+from bot.web.deps import ChatLimits, State
 
 SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
 INVALID_SESSION_ID = "session_id phải là chuỗi 1–128 ký tự gồm chữ không dấu, số, dấu gạch hoặc dấu chấm."
+TOO_MANY_FROM_SESSION = "Bạn gửi tin nhắn nhanh quá. Bạn vui lòng đợi khoảng một phút rồi nhắn tiếp nhé."
+TOO_MANY_FROM_ADDRESS = ("Có quá nhiều tin nhắn từ cùng một địa chỉ mạng. Bạn vui lòng đợi khoảng một phút "
+                         "rồi nhắn tiếp nhé.")
 
 router = APIRouter()
 
@@ -64,7 +64,8 @@ class ChatError(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ChatError, "description": description}
     for status, description in ((400, "Empty body, not UTF-8, or not JSON"), (413, "Body too large"),
-                                (422, "Missing or invalid session_id or text"), (503, "Rasa unavailable"))
+                                (422, "Missing or invalid session_id or text"),
+                                (429, "Too many messages from this session or this address"))
 }
 
 
@@ -96,6 +97,9 @@ def parse_chat_request(body: bytes) -> ChatRequest:
         payload = json.loads(decoded)
     except json.JSONDecodeError as exc:
         raise ChatRequestError(400, "Nội dung không phải JSON hợp lệ.") from exc
+    except RecursionError as exc:
+        raise ChatRequestError(400, "Nội dung JSON lồng nhau quá sâu: cần một đối tượng có session_id và text.") \
+            from exc
     if not isinstance(payload, dict):
         raise ChatRequestError(422, "Cần một đối tượng JSON có session_id và text.")
     session_id = payload.get("session_id")
@@ -112,6 +116,18 @@ def parse_chat_request(body: bytes) -> ChatRequest:
     return ChatRequest(session_id=session_id, text=text)
 
 
+def over_limit(limits: ChatLimits, session_id: str, address: str | None) -> str | None:
+    """The reason to refuse one more message of `session_id` from `address` (None: serve it). Both limits count
+    the message, so a session that changes address, or an address that changes session, is still limited."""
+    by_session = limits.per_session.check(session_id)
+    by_address = limits.per_address.check(address) if address else Verdict.ALLOW
+    if by_session is not Verdict.ALLOW:
+        return TOO_MANY_FROM_SESSION
+    if by_address is not Verdict.ALLOW:
+        return TOO_MANY_FROM_ADDRESS
+    return None
+
+
 @router.post(
     "/api/chat",
     response_model=ChatReply,
@@ -119,15 +135,15 @@ def parse_chat_request(body: bytes) -> ChatRequest:
     openapi_extra={"requestBody": {"required": True,
                                    "content": {"application/json": {"schema": ChatRequest.model_json_schema()}}}},
 )
-async def chat(request: Request, rasa: Rasa) -> ChatReply | JSONResponse:
-    """Forward one citizen message to Rasa as sender `web:<session_id>` and return its replies."""
+async def chat(request: Request, state: State) -> ChatReply | JSONResponse:
+    """Pass one citizen message to the conversation as sender `web:<session_id>` and return the replies: Rasa's,
+    or the degraded mode's when Rasa cannot answer (never empty)."""
     try:
         parsed = parse_chat_request(await request.body())
     except ChatRequestError as exc:
         return error_response(exc.status, exc.reason)
-    try:
-        messages = await rasa.send(sender_id("web", parsed.session_id), parsed.text)
-    except RasaUnavailable as exc:
-        logger.warning("Rasa unavailable: %s", exc)
-        return error_response(503, "Trợ lý đang bận hoặc đang khởi động lại, bạn vui lòng thử lại sau ít phút.")
-    return ChatReply.model_validate({"messages": [m.to_dict() for m in messages]})
+    refused = over_limit(state.limits, parsed.session_id, request.client.host if request.client else None)
+    if refused is not None:
+        return error_response(429, refused)
+    reply = await state.entry.send(sender_id("web", parsed.session_id), parsed.text)
+    return ChatReply.model_validate({"messages": [m.to_dict() for m in reply.messages]})

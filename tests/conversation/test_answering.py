@@ -106,6 +106,18 @@ def test_unreadable_messages_get_a_polite_reply_and_are_logged(answerer: Answere
     assert logged(engine)[0].decision == kind
 
 
+def test_a_number_alone_is_read_as_text_not_as_a_picture(answerer: Answerer, engine: Engine):
+    outcome = answerer.answer_text("123456", ConversationState(), "web", "s3")
+    assert "dãy số" in outcome.messages[0].text and "chỉ đọc được chữ" not in outcome.messages[0].text
+    assert logged(engine)[0].decision == "numbers"
+
+
+def test_a_typed_number_still_picks_an_offered_choice(answerer: Answerer):
+    entry_ids = list(answerer.retriever.entries)[:3]
+    outcome = answerer.answer_text("2", ConversationState(choices=tuple(entry_ids)), "web", "s3")
+    assert outcome.slots["context_entry"] == entry_ids[1]
+
+
 def test_long_message_asks_to_shorten_and_offers_the_team(answerer: Answerer):
     text = "Tôi có nhiều việc muốn hỏi về VssID và VNeID. " * 30
     outcome = answerer.answer_text(text, ConversationState(), "web", "s4")

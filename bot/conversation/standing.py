@@ -1,0 +1,23 @@
+"""The payloads any conversation may send as commands, whether or not they were offered in it (`bot.door`)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.conversation.topics import MENU
+from bot.door import Command
+from bot.escalations.ticket_codes import ALPHABET, LENGTH, PREFIX
+
+_TICKET = re.compile(rf"^{PREFIX}[{ALPHABET}]{{{LENGTH}}}$")
+RATING_INTENTS = frozenset({"feedback_good", "feedback_bad"})
+
+
+def is_standing_payload(command: Command) -> bool:
+    """A topic of the menu (shown by every channel's welcome), or 👍/👎, bare or with a ticket code (a team's
+    answer reaches the citizen outside the conversation, with these buttons)."""
+    if command.intent == "choose_topic":
+        return set(command.entities) == {"topic"} and any(t.key == command.entities["topic"] for t in MENU)
+    if command.intent in RATING_INTENTS:
+        return not command.entities or (set(command.entities) == {"ticket"}
+                                         and bool(_TICKET.match(command.entities["ticket"])))
+    return False
