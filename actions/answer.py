@@ -36,17 +36,21 @@ class ActionAnswerQuestion(Action):
     def name(self) -> str:
         return "action_answer_question"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
         text = latest_text(tracker)
         entry_id = next(tracker.get_latest_entity_values("entry_id"), None)
         if latest_intent(tracker) == "choose_entry" and entry_id:
-            outcome = runtime().answerer().answer_entry(entry_id)
+            outcome = await runtime().in_thread(lambda: runtime().answerer().answer_entry(entry_id))
         elif (code := find_ticket_code(text)) is not None:
-            utter(dispatcher, [ticket_status_message(code, runtime().escalation_status)])
+            status = await runtime().in_thread(lambda: ticket_status_message(code, runtime().escalation_status))
+            utter(dispatcher, [status])
             return []
         else:
             channel, chat_id = sender(tracker)
-            outcome = runtime().answerer().answer_text(text, _state(tracker), channel, chat_id)
+            state = _state(tracker)
+            outcome = await runtime().in_thread(
+                lambda: runtime().answerer().answer_text(text, state, channel, chat_id))
         utter(dispatcher, outcome.messages)
         return slot_events(outcome.slots)
 
@@ -57,12 +61,13 @@ class ActionChooseTopic(Action):
     def name(self) -> str:
         return "action_choose_topic"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
         topic = None
         if latest_intent(tracker) == "choose_topic":
             key = next(tracker.get_latest_entity_values("topic"), None)
             topic = menu_topic(key) if key else topic_from_text(latest_text(tracker))
-        outcome = runtime().answerer().choose_topic(topic)
+        outcome = await runtime().in_thread(lambda: runtime().answerer().choose_topic(topic))
         utter(dispatcher, outcome.messages)
         return slot_events(outcome.slots)
 

@@ -122,7 +122,8 @@ class ActionCreateEscalation(Action):
     def name(self) -> str:
         return "action_create_escalation"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
         channel, chat_id = sender(tracker)
         form = FilledForm(
             channel=channel, chat_id=chat_id, question=str(tracker.get_slot("escalation_question") or ""),
@@ -130,7 +131,7 @@ class ActionCreateEscalation(Action):
             consent=tracker.get_slot("consent") is True, topic=tracker.get_slot("context_topic"),
             transcript=transcript(tracker.events),
         )
-        outcome = create_escalation(form, runtime().submit_escalation)
+        outcome = await runtime().in_thread(lambda: create_escalation(form, runtime().submit_escalation))
         utter(dispatcher, outcome.messages)
         return slot_events(outcome.slots)
 

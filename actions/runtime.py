@@ -9,10 +9,12 @@ fix the multiprocessing start method (tqdm creates a lock) before Sanic sets it,
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import threading
-from typing import Literal
+from collections.abc import Callable
+from typing import Literal, TypeVar
 
 from sqlalchemy import Engine
 
@@ -22,10 +24,12 @@ from bot.db import get_engine
 from bot.escalations.intake import EscalationRequest, EscalationStatusView, escalation_status, submit_escalation
 from bot.province import Commune, Province, load_province
 from bot.questionlog import record_feedback
+from bot.retrieval.batching import BatchingEmbedder, QueryBatcher
 from bot.retrieval.embedders import Embedder
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ActionRuntime:
@@ -36,7 +40,18 @@ class ActionRuntime:
         self.settings = settings
         self.engine = engine or get_engine(settings.database_url)
         self.province: Province = load_province(settings.communes_file)
-        self._answerer = LiveAnswerer(settings, self.engine)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._answerer = LiveAnswerer(settings, self.engine, wrap_embedder=self._batched)
+
+    def _batched(self, embedder: Embedder) -> Embedder:
+        """The retriever's embedder behind a batching queue on the action server's event loop."""
+        return BatchingEmbedder(QueryBatcher(embedder), lambda: self._loop)
+
+    async def in_thread(self, work: Callable[[], T]) -> T:
+        """Run blocking `work` (retrieval, the database) in a worker thread, so the event loop keeps serving other
+        requests; the query encodings of concurrent requests are batched on this loop."""
+        self._loop = asyncio.get_running_loop()
+        return await asyncio.to_thread(work)
 
     def answerer(self) -> Answerer:
         """The answerer over `KNOWLEDGE_DIR`, built on first use, with the dashboard's changes applied."""

@@ -3,6 +3,8 @@ say and decide is tested in tests/conversation, this checks the plumbing between
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
 from typing import Any
 
 from rasa_sdk.events import SlotSet, UserUtteranceReverted
@@ -29,6 +31,11 @@ from bot.conversation.escalation_form import RESET
 from bot.models import Escalation, EscalationContact, Feedback, QuestionLog
 from tests.actions.conftest import TrackerFor
 
+
+def run_async(events: Coroutine[Any, Any, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The events of an action that runs as a coroutine (it answers in a worker thread)."""
+    return asyncio.run(events)
+
 FILLED_FORM = {"escalation_question": "Xã có lớp hướng dẫn dùng VNeID vào cuối tuần không?", "commune": "SL03",
                "phone": "0912345678", "consent": True, "context_topic": "dich_vu_cong", "offer": "escalation"}
 
@@ -44,7 +51,7 @@ def slots(events: list[dict[str, Any]]) -> dict[str, Any]:
 def test_create_escalation_stores_it_and_gives_the_ticket_code(runtime: ActionRuntime, tracker_for: TrackerFor,
                                                                 dispatcher: CollectingDispatcher, domain):
     tracker = tracker_for("/affirm", intent="affirm", slots=FILLED_FORM, sender_id="tg:4242001")
-    events = ActionCreateEscalation().run(dispatcher, tracker, domain)
+    events = run_async(ActionCreateEscalation().run(dispatcher, tracker, domain))
     code = slots(events)["ticket_code"]
     assert events == [SlotSet(name, value) for name, value in {**RESET, "ticket_code": code}.items()]
     (said,) = texts(dispatcher)
@@ -61,7 +68,7 @@ def test_create_escalation_stores_it_and_gives_the_ticket_code(runtime: ActionRu
 def test_create_escalation_without_consent_sends_nothing(runtime: ActionRuntime, tracker_for: TrackerFor,
                                                          dispatcher: CollectingDispatcher, domain):
     tracker = tracker_for("/deny", intent="deny", slots={**FILLED_FORM, "consent": False}, sender_id="web:no-consent")
-    events = ActionCreateEscalation().run(dispatcher, tracker, domain)
+    events = run_async(ActionCreateEscalation().run(dispatcher, tracker, domain))
     assert events == [SlotSet(name, value) for name, value in RESET.items()]
     assert texts(dispatcher) == ["Vâng, tôi chưa gửi câu hỏi đi. Khi cần, bạn cứ nhắn \"gặp cán bộ\" nhé."]
     with Session(runtime.engine) as session:
@@ -71,15 +78,15 @@ def test_create_escalation_without_consent_sends_nothing(runtime: ActionRuntime,
 def test_create_escalation_that_cannot_be_stored_apologises(runtime: ActionRuntime, tracker_for: TrackerFor,
                                                             dispatcher: CollectingDispatcher, domain):
     tracker = tracker_for("/affirm", intent="affirm", slots={**FILLED_FORM, "commune": "XX99"})  # not configured
-    events = ActionCreateEscalation().run(dispatcher, tracker, domain)
+    events = run_async(ActionCreateEscalation().run(dispatcher, tracker, domain))
     assert "ticket_code" not in slots(events) and slots(events) == RESET
     assert texts(dispatcher)[0].startswith("Xin lỗi, tôi chưa gửi được câu hỏi do trục trặc kỹ thuật.")
 
 
 def test_ticket_status_of_the_conversations_last_ticket(runtime: ActionRuntime, tracker_for: TrackerFor,
                                                        dispatcher: CollectingDispatcher, domain):
-    code = slots(ActionCreateEscalation().run(CollectingDispatcher(), tracker_for(slots=FILLED_FORM), domain))[
-        "ticket_code"]
+    created = run_async(ActionCreateEscalation().run(CollectingDispatcher(), tracker_for(slots=FILLED_FORM), domain))
+    code = slots(created)["ticket_code"]
     tracker = tracker_for("phiếu của tôi thế nào rồi", intent="ticket_status", slots={"ticket_code": code})
     assert ActionTicketStatus().run(dispatcher, tracker, domain) == []
     (said,) = texts(dispatcher)
@@ -93,7 +100,7 @@ def test_ticket_status_of_the_conversations_last_ticket(runtime: ActionRuntime, 
 def test_a_question_is_answered_logged_and_remembered(runtime: ActionRuntime, tracker_for: TrackerFor,
                                                       dispatcher: CollectingDispatcher, domain):
     question = "Quên mật khẩu đăng nhập VNeID thì lấy lại thế nào?"
-    events = ActionAnswerQuestion().run(dispatcher, tracker_for(question), domain)
+    events = run_async(ActionAnswerQuestion().run(dispatcher, tracker_for(question), domain))
     answered = slots(events)
     assert answered["context_question"] == question and answered["context_entry"]
     assert runtime.answerer().retriever.entries[answered["context_entry"]].answer.strip()[:40] in texts(dispatcher)[0]
@@ -105,7 +112,8 @@ def test_a_question_is_answered_logged_and_remembered(runtime: ActionRuntime, tr
 
 def test_a_ticket_code_in_a_question_gets_the_ticket_status(runtime: ActionRuntime, tracker_for: TrackerFor,
                                                            dispatcher: CollectingDispatcher, domain):
-    assert ActionAnswerQuestion().run(dispatcher, tracker_for("cho hỏi phiếu tl 22222 sao rồi"), domain) == []
+    asked = tracker_for("cho hỏi phiếu tl 22222 sao rồi")
+    assert run_async(ActionAnswerQuestion().run(dispatcher, asked, domain)) == []
     assert texts(dispatcher) == ["Tôi không tìm thấy phiếu TL-22222. Bạn kiểm tra lại mã phiếu giúp tôi nhé."]
 
 
@@ -125,11 +133,11 @@ def test_choose_topic_offers_the_topics_questions_or_the_menu(runtime: ActionRun
                                                              dispatcher: CollectingDispatcher, domain):
     chosen = tracker_for('/choose_topic{"topic":"bhyt_dien_tu"}', intent="choose_topic",
                          entities={"topic": "bhyt_dien_tu"})
-    events = ActionChooseTopic().run(dispatcher, chosen, domain)
+    events = run_async(ActionChooseTopic().run(dispatcher, chosen, domain))
     assert slots(events)["context_topic"] == "health_insurance"
     assert all(b["payload"].startswith("/choose_entry") for b in dispatcher.messages[0]["buttons"])
     menu = CollectingDispatcher()
-    ActionChooseTopic().run(menu, tracker_for("menu", intent="menu"), domain)
+    run_async(ActionChooseTopic().run(menu, tracker_for("menu", intent="menu"), domain))
     assert menu.messages[0]["buttons"][0]["payload"] == '/choose_topic{"topic":"dich_vu_cong"}'
 
 

@@ -200,3 +200,19 @@ def test_one_likely_candidate_is_offered_as_a_confirmation(entries: list[Knowled
     [message] = answerer.answer_text("cài vssid", ConversationState(), "web", "s9").messages
     assert message.text.startswith("Có phải bạn muốn hỏi")
     assert [b.payload for b in message.buttons] == [entry_payload("bhyt-vssid-cai-dat"), "/affirm"]
+
+
+@pytest.mark.parametrize("follow_up", ["thế còn vssid?", "mất phí không?", "cách cài vssid"])
+def test_one_message_is_retrieved_and_encoded_once(answerer: Answerer, monkeypatch: pytest.MonkeyPatch,
+                                                   follow_up: str):
+    first = answerer.answer_text("quên mật khẩu VNeID thì lấy lại thế nào", ConversationState(), "web", "s6")
+    state = ConversationState(context_entry=first.slots["context_entry"],
+                              context_question=first.slots["context_question"])
+    retriever = answerer.retriever
+    searches: list[str] = []
+    encodings: list[list[str]] = []
+    ranked, encode = retriever.ranked, retriever.embedder.encode_queries
+    monkeypatch.setattr(retriever, "ranked", lambda query, limit=10: searches.append(query) or ranked(query, limit))
+    monkeypatch.setattr(retriever.embedder, "encode_queries", lambda texts: encodings.append(texts) or encode(texts))
+    answerer.answer_text(follow_up, state, "web", "s6")
+    assert len(searches) == 1 and len(encodings) == 1
