@@ -138,23 +138,29 @@ async def run_load(url: str, chats: int, seconds: float, seed: int) -> tuple[Tal
         return load.tally, time.monotonic() - started
 
 
+def _rss_mb(pid: int) -> float:
+    """The resident memory of one process in MB (0 when it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0.0)
+
+
 def rss_by_process(supervisor_pid: int | None) -> dict[str, float]:
-    """Resident memory (MB) of each process of the stack started under `supervisor_pid`, children included."""
+    """Resident memory (MB) of each process the supervisor `supervisor_pid` started, its own children included
+    (Sanic's worker under the action server), and of the supervisor itself."""
     if supervisor_pid is None:
         return {}
     from tests.processes import cmdline, descendants
 
-    found: dict[str, float] = {}
-    for pid in sorted(descendants(supervisor_pid) | {supervisor_pid}):
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        kilobytes = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-        command = cmdline(pid)
-        name = next((n for n, marker in PROCESS_MARKERS.items() if marker in command),
-                    "supervisor" if pid == supervisor_pid else "other")
-        found[name] = found.get(name, 0.0) + kilobytes / 1024
+    found = {"supervisor": _rss_mb(supervisor_pid)}
+    below = descendants(supervisor_pid)
+    children = below - {pid for child in below for pid in descendants(child)}
+    for child in sorted(children):
+        command = cmdline(child)
+        name = next((n for n, marker in PROCESS_MARKERS.items() if marker in command), "other")
+        found[name] = found.get(name, 0.0) + _rss_mb(child) + sum(_rss_mb(p) for p in descendants(child))
     return found
 
 
