@@ -72,6 +72,8 @@ def plain_text(text: str) -> str:
 
 StandingPayload = Callable[[Command], bool]
 """Whether a command may be sent by any conversation, offered or not (the topic menu, ratings of team answers)."""
+ButtonCommand = Callable[[Command], bool]
+"""Whether a command is of a kind the assistant's buttons send (no `/restart`, `/session_start`…)."""
 
 
 def _never(_command: Command) -> bool:
@@ -85,9 +87,11 @@ class CommandDoor:
     `per_conversation` most recent payloads. Thread-safe.
     """
 
-    def __init__(self, standing: StandingPayload = _never, conversations: int = OFFERING_CONVERSATIONS,
+    def __init__(self, standing: StandingPayload = _never, button: ButtonCommand = _never,
+                 conversations: int = OFFERING_CONVERSATIONS,
                  per_conversation: int = OFFERED_PAYLOADS_PER_CONVERSATION) -> None:
         self._standing = standing
+        self._button = button
         self._conversations = conversations
         self._per_conversation = per_conversation
         self._offered: OrderedDict[str, OrderedDict[str, None]] = OrderedDict()
@@ -124,6 +128,15 @@ class CommandDoor:
         if command is not None and (self._standing(command) or self.was_offered(sender, text)):
             return text.strip()
         return plain_text(text)
+
+    def admit_pressed(self, text: str) -> str:
+        """What to send to Rasa for a pressed button whose payload the channel vouches was offered (a Telegram
+        callback, a Zalo option kept in the database): the payload when it is a well-formed command of a kind the
+        assistant's buttons send, else its plain-text reading."""
+        command = parse_command(text)
+        if command is not None and (self._button(command) or self._standing(command)):
+            return text.strip()
+        return plain_text(text) if is_command_like(text) else text
 
     def tracked_conversations(self) -> int:
         """How many conversations have offered payloads in memory."""

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.door import CommandDoor, parse_command, plain_text
+from bot.door import CommandDoor
 from bot.masking import mask_id
 from bot.messages import Message
 from bot.rasa_client import RasaUnavailable
@@ -49,10 +49,8 @@ class ConversationEntry:
 
     def admit(self, sender: str, text: str, pressed: bool = False) -> str:
         """The text to send for a message: typed text through the door; a `pressed` button's payload, which the
-        channel vouches was offered (a Telegram callback), only checked to be well formed."""
-        if pressed:
-            return text.strip() if parse_command(text) is not None else plain_text(text)
-        return self.door.admit(sender, text)
+        channel vouches was offered (a Telegram callback), checked to be a well-formed button command."""
+        return self.door.admit_pressed(text) if pressed else self.door.admit(sender, text)
 
     async def send(self, sender: str, text: str, pressed: bool = False) -> Reply:
         """Send the citizen message `text` of conversation `sender`; the replies, never empty."""

@@ -10,6 +10,8 @@ from bot.escalations.ticket_codes import ALPHABET, LENGTH, PREFIX
 
 _TICKET = re.compile(rf"^{PREFIX}[{ALPHABET}]{{{LENGTH}}}$")
 RATING_INTENTS = frozenset({"feedback_good", "feedback_bad"})
+BUTTON_INTENTS = frozenset({*RATING_INTENTS, "affirm", "deny", "cancel", "choose_entry", "choose_topic", "inform"})
+"""The intents of the assistant's buttons (`bot/conversation/buttons.py`, `bot/escalations/texts.py`)."""
 
 
 def is_standing_payload(command: Command) -> bool:
@@ -21,3 +23,8 @@ def is_standing_payload(command: Command) -> bool:
         return not command.entities or (set(command.entities) == {"ticket"}
                                          and bool(_TICKET.match(command.entities["ticket"])))
     return False
+
+
+def is_button_command(command: Command) -> bool:
+    """A command of a kind the assistant's buttons send (never `/restart`, `/session_start`, `/greet`…)."""
+    return command.intent in BUTTON_INTENTS

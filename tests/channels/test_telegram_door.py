@@ -39,3 +39,11 @@ async def test_pressed_buttons_reach_rasa_as_commands(door_channel: tuple[Channe
     (offer,) = await channel.say(48, "có cần chuyển không")
     await channel.feed(callback_query=channel.fake.callback_query(offer, offer.buttons[0][1]))
     assert rasa.received == ["có cần chuyển không", "/affirm"]
+
+
+async def test_forged_callback_data_reaches_rasa_only_as_text(door_channel: tuple[Channel, ScriptedRasa]):
+    channel, rasa = door_channel
+    (offer,) = await channel.say(48, "có cần chuyển không")
+    for forged in ("/restart", "/session_start", '/inform{"commune": {"x": 1}}'):
+        await channel.feed(callback_query=channel.fake.callback_query(offer, forged))
+    assert rasa.received[1:] == ["restart", "session_start", 'inform{"commune": {"x": 1}}']

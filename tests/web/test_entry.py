@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation.standing import is_standing_payload
+from bot.conversation.standing import is_button_command, is_standing_payload
 from bot.door import CommandDoor
 from bot.entry import ConversationEntry
 from bot.messages import Button, Message
@@ -39,7 +39,7 @@ class Degraded:
 
 
 def entry_for(rasa: ScriptedRasa, degraded: Degraded | None = None) -> ConversationEntry:
-    return ConversationEntry(rasa, CommandDoor(is_standing_payload), degraded or Degraded())
+    return ConversationEntry(rasa, CommandDoor(is_standing_payload, is_button_command), degraded or Degraded())
 
 
 async def test_a_payload_offered_in_a_reply_is_a_command_next_time():
@@ -61,12 +61,14 @@ async def test_when_rasa_cannot_answer_the_degraded_reply_is_sent(failure: list[
     assert entry.door.was_offered(SENDER, '/choose_entry{"entry_id":"e1"}')  # its buttons work next time
 
 
-async def test_a_pressed_button_is_forwarded_when_well_formed():
-    rasa = ScriptedRasa([Message("ok")], [Message("ok")])
+async def test_a_pressed_button_is_forwarded_when_a_well_formed_button_command():
+    rasa = ScriptedRasa(*([[Message("ok")]] * 4))
     entry = entry_for(rasa)
     await entry.send(SENDER, '/choose_entry{"entry_id":"e9"}', pressed=True)
     await entry.send(SENDER, '/inform{"commune": 3}', pressed=True)
-    assert rasa.received == ['/choose_entry{"entry_id":"e9"}', 'inform{"commune": 3}']
+    await entry.send(SENDER, "/restart", pressed=True)  # no button of the assistant sends it
+    await entry.send(SENDER, "bỏ qua", pressed=True)
+    assert rasa.received == ['/choose_entry{"entry_id":"e9"}', 'inform{"commune": 3}', "restart", "bỏ qua"]
 
 
 async def test_a_reply_from_rasa_is_passed_as_it_is():

@@ -31,7 +31,7 @@ from bot.channels.telegram.groups import addresses_bot, is_group, without_mentio
 from bot.channels.telegram.keyboards import CallbackPayloads, inline_keyboard
 from bot.channels.telegram.sender import send_bot_message, send_html
 from bot.conversation.degraded import busy_reply
-from bot.conversation.standing import is_standing_payload
+from bot.conversation.standing import is_button_command, is_standing_payload
 from bot.conversation.topics import menu_buttons
 from bot.door import CommandDoor
 from bot.entry import ConversationEntry
@@ -75,7 +75,7 @@ class ChannelHandlers:
         entry: ConversationEntry | None = None,
     ) -> None:
         self.rasa = rasa
-        self.entry = entry or ConversationEntry(rasa, CommandDoor(is_standing_payload), busy_reply)
+        self.entry = entry or ConversationEntry(rasa, CommandDoor(is_standing_payload, is_button_command), busy_reply)
         self.payloads = payloads
         self.limiter = limiter
         self.team = team

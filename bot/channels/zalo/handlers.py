@@ -26,7 +26,7 @@ from bot.channels.zalo.options import picked_option
 from bot.channels.zalo.sender import ZaloSender
 from bot.channels.zalo.updates import OA_CHAT_PREFIX, Incoming
 from bot.conversation.degraded import busy_reply
-from bot.conversation.standing import is_standing_payload
+from bot.conversation.standing import is_button_command, is_standing_payload
 from bot.conversation.topics import menu_buttons
 from bot.door import CommandDoor
 from bot.entry import ConversationEntry
@@ -74,7 +74,7 @@ class ZaloHandlers:
         """`entry` (default: the command door, and only the "busy" reply when Rasa cannot answer) is how messages
         reach the conversation: typed text through the command door, a picked option as the payload offered."""
         self.rasa = rasa
-        self.entry = entry or ConversationEntry(rasa, CommandDoor(is_standing_payload), busy_reply)
+        self.entry = entry or ConversationEntry(rasa, CommandDoor(is_standing_payload, is_button_command), busy_reply)
         self.sender = sender
         self.limiter = limiter
         self._engine = engine
