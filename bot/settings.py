@@ -142,7 +142,7 @@ class Settings(BaseSettings):
         "(a commune office's shared connection counts once; HTTP 429 over it; 0 = any).",
     )
     degraded_answerer_wait_seconds: float = Field(
-        default=20.0, ge=0,
+        default=10.0, ge=0,
         description="While Rasa or the action server cannot answer, how long a message waits for the channel's own "
         "answerer to be built (the first time) before the 'busy' reply (0 = no answerer there, busy reply only).",
     )
