@@ -78,12 +78,13 @@ class ActionFeedback(Action):
     def name(self) -> str:
         return "action_feedback"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
         rating: Rating = "good" if latest_intent(tracker) == "feedback_good" else "bad"
         state = _state(tracker)
         channel, chat_id = sender(tracker)
-        outcome = handle_feedback(rating, state.question_id, state.context_entry, channel, chat_id,
-                                  runtime().record_feedback)
+        outcome = await runtime().in_thread(lambda: handle_feedback(
+            rating, state.question_id, state.context_entry, channel, chat_id, runtime().record_feedback))
         utter(dispatcher, outcome.messages)
         return slot_events(outcome.slots)
 
@@ -94,9 +95,10 @@ class ActionTicketStatus(Action):
     def name(self) -> str:
         return "action_ticket_status"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
         code = find_ticket_code(latest_text(tracker)) or tracker.get_slot("ticket_code")
-        utter(dispatcher, [ticket_status_message(code, runtime().escalation_status)])
+        utter(dispatcher, [await runtime().in_thread(lambda: ticket_status_message(code, runtime().escalation_status))])
         return []
 
 

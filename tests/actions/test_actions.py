@@ -88,12 +88,13 @@ def test_ticket_status_of_the_conversations_last_ticket(runtime: ActionRuntime, 
     created = run_async(ActionCreateEscalation().run(CollectingDispatcher(), tracker_for(slots=FILLED_FORM), domain))
     code = slots(created)["ticket_code"]
     tracker = tracker_for("phiếu của tôi thế nào rồi", intent="ticket_status", slots={"ticket_code": code})
-    assert ActionTicketStatus().run(dispatcher, tracker, domain) == []
+    assert run_async(ActionTicketStatus().run(dispatcher, tracker, domain)) == []
     (said,) = texts(dispatcher)
     assert said.startswith(f"Phiếu {code} (gửi ngày ") and "đang chờ cán bộ nhận" in said
 
     unknown = CollectingDispatcher()
-    ActionTicketStatus().run(unknown, tracker_for("phiếu TL-ZZZZZ thế nào rồi", intent="ticket_status"), domain)
+    run_async(ActionTicketStatus().run(unknown, tracker_for("phiếu TL-ZZZZZ thế nào rồi", intent="ticket_status"),
+                                       domain))
     assert texts(unknown) == ["Tôi không tìm thấy phiếu TL-ZZZZZ. Bạn kiểm tra lại mã phiếu giúp tôi nhé."]
 
 
@@ -121,7 +122,7 @@ def test_feedback_is_stored_and_a_thumbs_down_offers_the_team(runtime: ActionRun
                                                              dispatcher: CollectingDispatcher, domain):
     tracker = tracker_for("/feedback_bad", intent="feedback_bad", sender_id="web:rating-1",
                           slots={"context_entry": "dvc-001", "question_id": None})
-    events = ActionFeedback().run(dispatcher, tracker, domain)
+    events = run_async(ActionFeedback().run(dispatcher, tracker, domain))
     assert events == [SlotSet("offer", "escalation")]
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/affirm", "/deny"]
     with Session(runtime.engine) as session:
