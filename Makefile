@@ -6,7 +6,7 @@ SHELL := /bin/bash
 VENV_BIN := .venv/bin
 UNIT_TESTS := not integration and not servers and not slow
 
-.PHONY: help setup train run test test-unit lint types bench screenshots lock clean
+.PHONY: help setup train run test test-unit lint types bench bench-load screenshots lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,8 @@ bench: train ## the retrieval benchmark (tables in bench/RESULTS.md)
 
 screenshots: train ## walk the citizen (360 px), team member (360 px) and ICT (1366 px) paths in chromium: var/screenshots/
 	@$(VENV_BIN)/python -m tests.browser.screenshots
+bench-load: train ## concurrent web chats (20, 100, 200 for 60 s each) against a stack it starts; ARGS="--seconds 5" to try it
+	@$(VENV_BIN)/python -m bench.load $(ARGS)
 
 lock: ## write fresh lock files from the installed environments (review, then replace)
 	@$(VENV_BIN)/pip freeze --exclude-editable | sed 's/^torch==\(.*\)+cpu$$/torch==\1/' > requirements/main.lock.new

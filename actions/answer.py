@@ -38,17 +38,21 @@ class ActionAnswerQuestion(Action):
     def name(self) -> str:
         return "action_answer_question"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
         text = latest_text(tracker)
         entry_id = next(tracker.get_latest_entity_values("entry_id"), None)
         if latest_intent(tracker) == "choose_entry" and entry_id:
-            outcome = runtime().answerer().answer_entry(entry_id)
+            outcome = await runtime().in_thread(lambda: runtime().answerer().answer_entry(entry_id))
         elif (code := find_ticket_code(text)) is not None:
-            utter(dispatcher, [ticket_status_message(code, runtime().escalation_status)])
+            status = await runtime().in_thread(lambda: ticket_status_message(code, runtime().escalation_status))
+            utter(dispatcher, [status])
             return []
         else:
             channel, chat_id = sender(tracker)
-            outcome = runtime().answerer().answer_text(text, _state(tracker), channel, chat_id)
+            state = _state(tracker)
+            outcome = await runtime().in_thread(
+                lambda: runtime().answerer().answer_text(text, state, channel, chat_id))
         utter(dispatcher, outcome.messages)
         return slot_events(outcome.slots)
 
@@ -59,12 +63,13 @@ class ActionChooseTopic(Action):
     def name(self) -> str:
         return "action_choose_topic"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
         topic = None
         if latest_intent(tracker) == "choose_topic":
             key = next(tracker.get_latest_entity_values("topic"), None)
             topic = menu_topic(key) if key else topic_from_text(latest_text(tracker))
-        outcome = runtime().answerer().choose_topic(topic)
+        outcome = await runtime().in_thread(lambda: runtime().answerer().choose_topic(topic))
         utter(dispatcher, outcome.messages)
         return slot_events(outcome.slots)
 
@@ -81,14 +86,16 @@ class ActionFeedback(Action):
     def name(self) -> str:
         return "action_feedback"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
         rating: Rating = "good" if latest_intent(tracker) == "feedback_good" else "bad"
         state = _state(tracker)
         channel, chat_id = sender(tracker)
         ticket = _entity(tracker, TICKET_ENTITY)
         rated = rated_answer(find_ticket_code(ticket) if ticket else None, _entity(tracker, QUESTION_ENTITY),
                              _entity(tracker, "entry_id"), state.question_id, state.context_entry)
-        outcome = handle_feedback(rating, rated, channel, chat_id, runtime().record_feedback)
+        outcome = await runtime().in_thread(lambda: handle_feedback(
+            rating, rated, channel, chat_id, runtime().record_feedback))
         utter(dispatcher, outcome.messages)
         return slot_events(outcome.slots)
 
@@ -99,11 +106,12 @@ class ActionTicketStatus(Action):
     def name(self) -> str:
         return "action_ticket_status"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
         code = find_ticket_code(latest_text(tracker))
         channel, chat_id = sender(tracker)
-        utter(dispatcher, [ticket_status_message(code, runtime().escalation_status,
-                                                 lambda: runtime().citizen_tickets(channel, chat_id))])
+        utter(dispatcher, [await runtime().in_thread(lambda: ticket_status_message(
+            code, runtime().escalation_status, lambda: runtime().citizen_tickets(channel, chat_id)))])
         return []
 
 
@@ -113,11 +121,12 @@ class ActionReopenTicket(Action):
     def name(self) -> str:
         return "action_reopen_ticket"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
         named = _entity(tracker, TICKET_ENTITY) or latest_text(tracker)
         channel, chat_id = sender(tracker)
-        outcome = reopen_ticket(find_ticket_code(named),
-                                lambda code: runtime().reopen_ticket(code, channel, chat_id))
+        outcome = await runtime().in_thread(lambda: reopen_ticket(
+            find_ticket_code(named), lambda code: runtime().reopen_ticket(code, channel, chat_id)))
         utter(dispatcher, outcome.messages)
         return slot_events(outcome.slots)
 

@@ -144,7 +144,8 @@ class ActionCreateEscalation(Action):
     def name(self) -> str:
         return "action_create_escalation"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
         channel, chat_id = sender(tracker)
         form = FilledForm(
             channel=channel, chat_id=chat_id, question=str(tracker.get_slot("escalation_question") or ""),
@@ -153,9 +154,8 @@ class ActionCreateEscalation(Action):
             transcript=transcript(tracker.events),
         )
         settings = runtime().settings
-        outcome = create_escalation(form, runtime().submit_escalation,
-                                    ServiceTimes(settings.escalation_remind_after_hours,
-                                                 settings.escalation_overdue_after_hours))
+        times = ServiceTimes(settings.escalation_remind_after_hours, settings.escalation_overdue_after_hours)
+        outcome = await runtime().in_thread(lambda: create_escalation(form, runtime().submit_escalation, times))
         utter(dispatcher, outcome.messages)
         return slot_events(outcome.slots)
 

@@ -24,6 +24,12 @@ accepts, so nothing a citizen sent is cut."""
 ESCALATION_TRANSCRIPT_TURNS = 8
 """The last messages of the conversation passed with an escalation, for the team's context."""
 
+# -- what the door between citizens and the conversation engine remembers (`bot/door.py`) -------------------
+OFFERED_PAYLOADS_PER_CONVERSATION = 64
+"""The most recent button payloads remembered per conversation: pressing one of them reaches Rasa as a command."""
+OFFERING_CONVERSATIONS = 50_000
+"""Conversations whose offered payloads a process remembers (the least recently active are forgotten first)."""
+
 # -- what community tech teams and the ICT department write ---------------------------------------------------
 TEAM_ANSWER_CHARS = 3500
 """The longest answer a team member may send to citizens (on Telegram or the dashboard), so that the citizen

@@ -155,6 +155,19 @@ class Settings(BaseSettings):
         description="Comma-separated origins (https://xa-abc.gov.vn) of the sites allowed to embed the web widget; "
         "default: only the gateway's own origin.",
     )
+    web_rate_limit_per_minute: int = Field(
+        default=20, ge=0, description="Messages one web-widget session may send per minute (HTTP 429 over it; 0 = any)."
+    )
+    web_address_rate_limit_per_minute: int = Field(
+        default=300, ge=0,
+        description="Messages one client address may send to /api/chat per minute, all sessions together "
+        "(a commune office's shared connection counts once; HTTP 429 over it; 0 = any).",
+    )
+    degraded_answerer_wait_seconds: float = Field(
+        default=10.0, ge=0,
+        description="While Rasa or the action server cannot answer, how long a message waits for the channel's own "
+        "answerer to be built (the first time) before the 'busy' reply (0 = no answerer there, busy reply only).",
+    )
     communes_file: Path = Field(
         default=PROJECT_ROOT / "config" / "communes.yml",
         description="YAML list of the province's communes and their community tech teams.",

@@ -108,7 +108,11 @@ def procedure_message(name: str, search_url_template: str) -> Message:
 
 def unreadable_message(kind: InputKind) -> Message:
     """A polite reply to a message that is not a question the assistant can read."""
-    if kind == "no_text":
+    if kind == "numbers":
+        text = ("Tôi đã nhận được dãy số bạn gửi nhưng chưa rõ bạn muốn hỏi gì. Nếu đó là mã phiếu hỗ trợ, "
+                "bạn gõ kèm chữ, ví dụ: \"phiếu TL-7F3K2\". Nếu có câu hỏi, bạn gõ thêm bằng chữ giúp tôi nhé, "
+                "ví dụ: \"số điện thoại này đăng ký VNeID được không\".")
+    elif kind == "no_text":
         text = ("Tôi chỉ đọc được chữ, chưa xem được hình, nhãn dán hay biểu tượng cảm xúc. "
                 "Bạn gõ câu hỏi bằng chữ giúp tôi nhé, có dấu hay không dấu đều được.")
     elif kind == "too_long":

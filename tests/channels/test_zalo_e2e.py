@@ -35,7 +35,7 @@ TICKET = re.compile(r"\bTL-[23456789A-HJKMNP-Z]{5}\b")
 FEEDBACK = re.compile(r"Gõ (\d) nếu hữu ích, (\d) nếu chưa\.")
 TAN_LAP_GROUP = -1001000000103  # Xã Tân Lập's team group in config/communes.yml
 LAN = {"user_id": 7001, "username": "tanlap_lan", "chat_type": "supergroup"}  # a member of that team
-CHANNEL_TEXTS = {texts.RASA_DOWN, texts.SOMETHING_WRONG, texts.PLEASE_WAIT, texts.TEXT_ONLY, texts.NOT_UNDERSTOOD,
+CHANNEL_TEXTS = {texts.RASA_DOWN, texts.SOMETHING_WRONG, texts.PLEASE_WAIT, texts.TEXT_ONLY,
                  texts.UNKNOWN_COMMAND}
 QUESTION = "cách đăng ký tài khoản định danh điện tử mức 2"
 

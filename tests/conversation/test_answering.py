@@ -108,6 +108,18 @@ def test_unreadable_messages_get_a_polite_reply_and_are_logged(answerer: Answere
     assert logged(engine)[0].decision == kind
 
 
+def test_a_number_alone_is_read_as_text_not_as_a_picture(answerer: Answerer, engine: Engine):
+    outcome = answerer.answer_text("123456", ConversationState(), "web", "s3")
+    assert "dãy số" in outcome.messages[0].text and "chỉ đọc được chữ" not in outcome.messages[0].text
+    assert logged(engine)[0].decision == "numbers"
+
+
+def test_a_typed_number_still_picks_an_offered_choice(answerer: Answerer):
+    entry_ids = list(answerer.retriever.entries)[:3]
+    outcome = answerer.answer_text("2", ConversationState(choices=tuple(entry_ids)), "web", "s3")
+    assert outcome.slots["context_entry"] == entry_ids[1]
+
+
 def test_long_message_asks_to_shorten_and_offers_the_team(answerer: Answerer):
     text = "Tôi có nhiều việc muốn hỏi về VssID và VNeID. " * 30
     outcome = answerer.answer_text(text, ConversationState(), "web", "s4")
@@ -196,3 +208,19 @@ def test_one_likely_candidate_is_offered_as_a_confirmation(entries: list[Knowled
 def test_the_greetings_example_questions_are_answered(answerer: Answerer, question: str):
     outcome = answerer.answer_text(question, ConversationState(), "web", "examples")
     assert outcome.slots["context_entry"], outcome.messages[0].text  # an answer: no choice list, no abstention
+
+
+@pytest.mark.parametrize("follow_up", ["thế còn vssid?", "mất phí không?", "cách cài vssid"])
+def test_one_message_is_retrieved_and_encoded_once(answerer: Answerer, monkeypatch: pytest.MonkeyPatch,
+                                                   follow_up: str):
+    first = answerer.answer_text("quên mật khẩu VNeID thì lấy lại thế nào", ConversationState(), "web", "s6")
+    state = ConversationState(context_entry=first.slots["context_entry"],
+                              context_question=first.slots["context_question"])
+    retriever = answerer.retriever
+    searches: list[str] = []
+    encodings: list[list[str]] = []
+    ranked, encode = retriever.ranked, retriever.embedder.encode_queries
+    monkeypatch.setattr(retriever, "ranked", lambda query, limit=10: searches.append(query) or ranked(query, limit))
+    monkeypatch.setattr(retriever.embedder, "encode_queries", lambda texts: encodings.append(texts) or encode(texts))
+    answerer.answer_text(follow_up, state, "web", "s6")
+    assert len(searches) == 1 and len(encodings) == 1

@@ -28,6 +28,7 @@ from bot.channels.telegram.team import TeamHandlers
 from bot.channels.telegram.teamloop import TeamLoop, team_loop_lease
 from bot.channels.telegram.updates import PerChatUpdateProcessor
 from bot.channels.zalo import ZaloSender, zalo_sender
+from bot.conversation.citizen_entry import citizen_entry
 from bot.db import DATABASE_UNREACHABLE_ERRORS, get_engine
 from bot.escalations.workflow import Workflow
 from bot.rasa_client import RasaClient
@@ -60,8 +61,10 @@ def build_application(settings: Settings, workflow: Workflow | None = None) -> t
     )
     workflow = workflow or Workflow(get_engine(settings.database_url), settings)
     payloads = CallbackPayloads()
+    rasa = RasaClient(settings.rasa_urls, timeout=settings.rasa_timeout_seconds)
     handlers = ChannelHandlers(
-        rasa=RasaClient(settings.rasa_urls, timeout=settings.rasa_timeout_seconds),
+        rasa=rasa,
+        entry=citizen_entry(rasa, settings, workflow.engine),
         payloads=payloads,
         limiter=ChatRateLimiter(settings.telegram_rate_limit_per_minute),
         team=TeamHandlers(workflow, ChannelOutbound(settings, workflow.engine, payloads,

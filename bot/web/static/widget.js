@@ -31,7 +31,6 @@
   var POLL_INTERVAL_MS = 20000;
   var HISTORY_LIMIT = 60;
   var KEY = "trolyso:" + ORIGIN + ":";
-  var RESTART = "/restart";
   /** The topics and example questions the greeting offers (written in by the gateway that serves this file). */
   var GREETING_MENU = /*greeting-menu*/null;
 
@@ -734,7 +733,7 @@
     }
     this.input.value = "";
     this.setBusy(true);
-    request("POST", "/api/chat", this.body(RESTART)).catch(function () {
+    request("POST", "/api/restart", { session_id: this.session }).catch(function () {
       return null;  /* unreachable now: the conversation is forgotten when the session expires */
     }).then(function () {
       self.setBusy(false);
