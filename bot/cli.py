@@ -12,6 +12,7 @@ from bot.evaluation.cli import add_evaluation_commands
 from bot.gaps.cli import add_gaps_commands
 from bot.knowledge.cli import add_kb_commands
 from bot.retrieval.cli import add_retrieval_commands
+from bot.retrieval.neural.cli import add_model_commands
 from bot.settings import Settings, get_settings
 
 
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     endpoints.set_defaults(func=cmd_rasa_endpoints)
     add_kb_commands(commands)
     add_retrieval_commands(commands)
+    add_model_commands(commands)
     add_evaluation_commands(commands)
     add_user_commands(commands)
     add_gaps_commands(commands)
