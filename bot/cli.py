@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from bot.accounts.cli import add_user_commands
 from bot.evaluation.cli import add_evaluation_commands
 from bot.gaps.cli import add_gaps_commands
 from bot.knowledge.cli import add_kb_commands
 from bot.retrieval.cli import add_retrieval_commands
+from bot.retrieval.neural.cli import add_model_commands
 from bot.settings import Settings, get_settings
 
 
@@ -44,6 +46,24 @@ def cmd_train(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_rasa_endpoints(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the Rasa endpoints file for the settings (what `trolyso run` does before starting Rasa) and print its
+    path: for Rasa servers started by another supervisor (deploy/docker-compose.yml)."""
+    from bot.rasa_endpoints import write_endpoints
+
+    print(write_endpoints(settings, args.out))
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    """Bring the database schema of DATABASE_URL up to date (the gateway also does it when it starts)."""
+    from bot.db import get_engine, migrate
+
+    migrate(get_engine(settings.database_url))
+    print("✓ database schema up to date")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = argparse.ArgumentParser(prog="trolyso", description="Trợ lý số: command line")
@@ -55,8 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("zalo", help="run the Zalo channel (needs ZALO_BOT_TOKEN or a Zalo Official Account)"
                         ).set_defaults(func=cmd_zalo)
+    commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(func=cmd_migrate)
+    endpoints = commands.add_parser("rasa-endpoints", help="write Rasa's endpoints file (stores, action endpoint)")
+    endpoints.add_argument("--out", type=Path, default=None,
+                           help="the file to write (default: var/rasa/endpoints-<hash>.yml)")
+    endpoints.set_defaults(func=cmd_rasa_endpoints)
     add_kb_commands(commands)
     add_retrieval_commands(commands)
+    add_model_commands(commands)
     add_evaluation_commands(commands)
     add_user_commands(commands)
     add_gaps_commands(commands)

@@ -17,15 +17,18 @@ from fastapi import FastAPI
 
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.zalo import zalo_sender
+from bot.conversation.citizen_entry import citizen_entry
+from bot.conversation.topics import greeting_menu
 from bot.db import get_engine
 from bot.delivery import AsyncSender, Notifier, citizen_channels
 from bot.rasa_client import RasaClient
+from bot.ratelimit import ChatRateLimiter
 from bot.settings import Settings, get_settings
 from bot.upkeep import try_migrate, upkeep_loop
 from bot.web import chat_api, health, inbox_api, widget
 from bot.web.cors import WidgetCorsMiddleware
 from bot.web.dashboard import install_dashboard
-from bot.web.deps import GatewayState
+from bot.web.deps import ChatLimits, GatewayState
 
 
 def gateway() -> FastAPI:
@@ -50,8 +53,10 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        rasa = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
-        app.state.gateway = GatewayState(settings, engine, rasa)
+        rasa = RasaClient(settings.rasa_urls, timeout=settings.rasa_timeout_seconds)
+        limits = ChatLimits(ChatRateLimiter(settings.web_rate_limit_per_minute),
+                            ChatRateLimiter(settings.web_address_rate_limit_per_minute))
+        app.state.gateway = GatewayState(settings, engine, rasa, citizen_entry(rasa, settings, engine), limits)
         migrated = await asyncio.to_thread(try_migrate, engine)
         upkeep = asyncio.create_task(upkeep_loop(engine, settings, migrated))
         yield
@@ -61,6 +66,7 @@ def create_app(settings: Settings) -> FastAPI:
         await rasa.aclose()
 
     app = FastAPI(title="Trợ lý số", lifespan=lifespan)
+    app.state.widget_greeting_menu = greeting_menu()  # the widget's greeting offers the topics and examples
     app.include_router(health.router)
     app.include_router(chat_api.router)
     app.include_router(inbox_api.router)

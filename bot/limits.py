@@ -24,6 +24,12 @@ accepts, so nothing a citizen sent is cut."""
 ESCALATION_TRANSCRIPT_TURNS = 8
 """The last messages of the conversation passed with an escalation, for the team's context."""
 
+# -- what the door between citizens and the conversation engine remembers (`bot/door.py`) -------------------
+OFFERED_PAYLOADS_PER_CONVERSATION = 64
+"""The most recent button payloads remembered per conversation: pressing one of them reaches Rasa as a command."""
+OFFERING_CONVERSATIONS = 50_000
+"""Conversations whose offered payloads a process remembers (the least recently active are forgotten first)."""
+
 # -- what community tech teams and the ICT department write ---------------------------------------------------
 TEAM_ANSWER_CHARS = 3500
 """The longest answer a team member may send to citizens (on Telegram or the dashboard), so that the citizen
@@ -32,8 +38,12 @@ KNOWLEDGE_QUESTION_CHARS = 500
 """A knowledge entry's question (the same bound as `bot.knowledge.schema.KnowledgeEntry.question`)."""
 KNOWLEDGE_ANSWER_CHARS = 20_000
 """A knowledge entry's answer (the same bound as `bot.knowledge.schema.KnowledgeEntry.answer`)."""
+KNOWLEDGE_REVIEW_NOTE_CHARS = 2_000
+"""A knowledge entry's review note (the same bound as `bot.knowledge.schema.KnowledgeEntry.review_note`)."""
 KNOWLEDGE_SEARCH_CHARS = 200
 """A search typed on the dashboard's knowledge page."""
+DASHBOARD_SEARCH_CHARS = 200
+"""A search typed on the dashboard's FAQ-gap and ticket pages."""
 SIGN_IN_FIELD_CHARS = 256
 """A username or password typed on the dashboard's sign-in page (read no further)."""
 USERNAME_CHARS = 64
@@ -46,6 +56,8 @@ BUTTON_TITLE_CHARS = 60
 """A button title; longer ones are shortened (phones show little more than this on one button)."""
 TEAM_QUESTION_PREVIEW_CHARS = 80
 """A question in the team group's list of waiting tickets (`/phieu`)."""
+CITIZEN_TICKETS_LISTED = 5
+"""How many of a citizen's tickets "phiếu của tôi" lists, newest first."""
 
 # -- Telegram's own limits (Bot API) --------------------------------------------------------------------
 TELEGRAM_MESSAGE_UTF16 = 4096

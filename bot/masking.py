@@ -33,3 +33,12 @@ def mask_id(value: int | str) -> str:
     if len(text) <= 4:
         return "*" * len(text)
     return f"{text[:2]}{'*' * (len(text) - 4)}{text[-2:]}"
+
+
+_URL_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^:/@]*):[^@/]*@", re.IGNORECASE)
+
+
+def mask_url_password(url: str) -> str:
+    """A database or Redis URL with its password hidden, for logs and banners:
+    `postgresql://app:secret@db/x` -> `postgresql://app:***@db/x`."""
+    return _URL_PASSWORD.sub(r"\1:***@", url)

@@ -307,3 +307,15 @@ class ZaloOaToken(Base):
     seed: Mapped[str] = mapped_column(String(64))
     """Hash of the `ZALO_OA_REFRESH_TOKEN` the row started from: a new one configured replaces the row."""
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JobLease(Base):
+    """Who runs a job that must run in one process only (the team loop and its SLA checks), until when: taken when
+    free or expired, renewed by its holder at every round (`bot.leases`)."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    """`host:pid:random` of the process holding the lease."""
+    expires_at: Mapped[datetime]

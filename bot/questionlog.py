@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from bot.db import DATABASE_UNREACHABLE_ERRORS, rows_affected
@@ -68,20 +68,23 @@ def record_feedback(
 ) -> None:
     """Store a 👍/👎 on an answer of the assistant (`question_id`, `entry_id`) or of a team (`ticket_code`).
 
-    Raises ValueError for a rating other than "good"/"bad"; a database outage is logged, not raised.
+    Without `entry_id`, the entry is the one the logged question was answered with. Raises ValueError for a rating
+    other than "good"/"bad"; a database outage is logged, not raised.
     """
     if rating not in ("good", "bad"):
         raise ValueError(f"rating must be 'good' or 'bad', not {rating!r}")
-    row = Feedback(
-        question_id=question_id,
-        entry_id=entry_id,
-        ticket_code=ticket_code,
-        rating=rating,
-        channel=channel,
-        sender=pseudonym(channel, sender_id, settings),
-    )
     try:
         with Session(engine) as session:
+            if entry_id is None and question_id is not None:
+                entry_id = session.scalar(select(QuestionLog.entry_id).where(QuestionLog.id == question_id))
+            row = Feedback(
+                question_id=question_id,
+                entry_id=entry_id,
+                ticket_code=ticket_code,
+                rating=rating,
+                channel=channel,
+                sender=pseudonym(channel, sender_id, settings),
+            )
             session.add(row)
             session.commit()
     except DATABASE_UNREACHABLE_ERRORS:

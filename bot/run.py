@@ -1,4 +1,5 @@
-"""`trolyso run`: the three processes of the assistant under one supervisor."""
+"""`trolyso run`: the processes of the assistant (action servers, Rasa replicas, gateway, channels) under one
+supervisor."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import asyncio
 import sys
 from pathlib import Path
 
+from bot.masking import mask_url_password
+from bot.rasa_endpoints import action_endpoint_env, endpoints_path, tracker_store_url, write_endpoints
 from bot.rasa_model import RASA_ENV, model_path, rasa_executable
 from bot.settings import PROJECT_ROOT, Settings
 from bot.supervisor import ChildSpec, Supervisor, print_prefixed
@@ -18,30 +21,54 @@ def resolve_model(settings: Settings) -> Path:
     return model_path(settings.knowledge_dir, PROJECT_ROOT)
 
 
-def child_specs(settings: Settings) -> list[ChildSpec]:
-    """Rasa, the action server, the gateway and (when configured) the Telegram and Zalo channels, on 127.0.0.1."""
-    action_env = {"ACTION_SERVER_PORT": str(settings.action_server_port)}
-    specs = [
+def replica_name(base: str, index: int, replicas: int) -> str:
+    """`rasa` for a single replica; `rasa-1`, `rasa-2`... for several."""
+    return base if replicas == 1 else f"{base}-{index + 1}"
+
+
+def action_server_specs(settings: Settings) -> list[ChildSpec]:
+    """The ACTION_SERVER_REPLICAS action servers, on consecutive ports from ACTION_SERVER_PORT."""
+    ports = settings.action_server_ports
+    return [
         ChildSpec(
-            name="actions",
-            argv=[sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-                  "--port", str(settings.action_server_port)],
-            health_url=f"http://127.0.0.1:{settings.action_server_port}/health",
+            name=replica_name("actions", index, len(ports)),
+            argv=[sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+            health_url=f"http://127.0.0.1:{port}/health",
             cwd=PROJECT_ROOT,
-            env={**action_env, "SANIC_HOST": "127.0.0.1"},
+            env={"SANIC_HOST": "127.0.0.1"},
             start_timeout=120.0,
-        ),
-        ChildSpec(
-            name="rasa",
-            argv=[str(rasa_executable(PROJECT_ROOT)), "run", "--enable-api",
-                  "--model", str(resolve_model(settings)),
-                  "--interface", "127.0.0.1", "--port", str(settings.rasa_port),
-                  "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
-            health_url=f"http://127.0.0.1:{settings.rasa_port}/status",
+        )
+        for index, port in enumerate(ports)
+    ]
+
+
+def rasa_specs(settings: Settings, endpoints: Path) -> list[ChildSpec]:
+    """The RASA_REPLICAS Rasa servers, on consecutive ports from RASA_URL's, all on one `endpoints` file;
+    replica i calls action server i mod ACTION_SERVER_REPLICAS."""
+    model = resolve_model(settings)
+    action_ports = settings.action_server_ports
+    specs = []
+    for index in range(settings.rasa_replicas):
+        port = settings.rasa_port + index
+        specs.append(ChildSpec(
+            name=replica_name("rasa", index, settings.rasa_replicas),
+            argv=[str(rasa_executable(PROJECT_ROOT)), "run", "--enable-api", "--model", str(model),
+                  "--interface", "127.0.0.1", "--port", str(port),
+                  "--endpoints", str(endpoints), "--credentials", "credentials.yml"],
+            health_url=f"http://127.0.0.1:{port}/status",
             cwd=PROJECT_ROOT,
-            env={**action_env, **RASA_ENV},
+            env={**action_endpoint_env("127.0.0.1", action_ports[index % len(action_ports)]), **RASA_ENV},
             start_timeout=240.0,
-        ),
+        ))
+    return specs
+
+
+def child_specs(settings: Settings, endpoints: Path | None = None) -> list[ChildSpec]:
+    """The action servers, the Rasa servers (on the generated `endpoints` file, by default where `run` writes
+    it), the gateway and (when configured) the Telegram and Zalo channels, on 127.0.0.1."""
+    specs = [
+        *action_server_specs(settings),
+        *rasa_specs(settings, endpoints or endpoints_path(settings)),
         ChildSpec(
             name="gateway",
             argv=[sys.executable, "-m", "uvicorn", "bot.gateway:gateway", "--factory",
@@ -94,6 +121,13 @@ def telegram_status(settings: Settings) -> str:
     return "bật, long polling / on, long polling"
 
 
+def conversation_store(settings: Settings) -> str:
+    """The banner's line on where conversations are kept and locked (passwords masked)."""
+    store = mask_url_password(tracker_store_url(settings))
+    locks = f"Redis {mask_url_password(settings.redis_url)}" if settings.redis_url else "in-memory locks"
+    return f"{store}; {locks}"
+
+
 def banner(settings: Settings, failed: list[str]) -> str:
     """The bilingual start-up banner with the URLs people need."""
     base = f"http://{settings.gateway_host}:{settings.gateway_port}"
@@ -108,7 +142,8 @@ def banner(settings: Settings, failed: list[str]) -> str:
         f"  API trò chuyện / Chat : POST {base}/api/chat",
         f"  Thử widget / Widget   : {base}/demo  (nhúng / embed: {base}/widget.js)",
         f"  Tài liệu API / API doc: {base}/docs",
-        f"  Rasa                  : {settings.rasa_url}",
+        f"  Rasa                  : {', '.join(settings.rasa_urls)}",
+        f"  Hội thoại / Tracker   : {conversation_store(settings)}",
         f"  Telegram              : {telegram_status(settings)}",
         f"  Zalo                  : {zalo_status(settings)}",
         "  Dừng / Stop: Ctrl-C",
@@ -117,13 +152,25 @@ def banner(settings: Settings, failed: list[str]) -> str:
     return "\n".join(lines)
 
 
+def replica_problem(settings: Settings) -> str | None:
+    """Why the replica settings cannot work, or None: several Rasa replicas need one lock store they share."""
+    if settings.rasa_replicas > 1 and not settings.redis_url:
+        return ("RASA_REPLICAS > 1 cần REDIS_URL (khóa cuộc trò chuyện dùng chung) / several Rasa replicas need "
+                "REDIS_URL: without a shared lock store two replicas could handle one conversation at once")
+    return None
+
+
 def run(settings: Settings) -> int:
     """Run the assistant until interrupted; return the exit code."""
     model = resolve_model(settings)
     if not model.exists():
         print(f"✗ Rasa model {model} not found: run `make run` (it trains the model first).", file=sys.stderr)
         return 1
-    supervisor = Supervisor(child_specs(settings))
+    problem = replica_problem(settings)
+    if problem is not None:
+        print(f"✗ {problem}", file=sys.stderr)
+        return 1
+    supervisor = Supervisor(child_specs(settings, write_endpoints(settings)))
 
     def on_ready(failed: list[str]) -> None:
         print_prefixed("supervisor", "\n" + banner(settings, failed))

@@ -27,7 +27,29 @@ class Settings(BaseSettings):
         default=f"sqlite:///{PROJECT_ROOT / 'var' / 'trolyso.db'}",
         description="SQLAlchemy URL of the escalation and question-log database.",
     )
-    rasa_url: str = Field(default="http://127.0.0.1:5005", description="Base URL of the Rasa server.")
+    rasa_url: str = Field(
+        default="http://127.0.0.1:5005",
+        description="Base URL of the Rasa server, or comma-separated URLs of its replicas on other hosts.",
+    )
+    rasa_replicas: int = Field(
+        default=1, ge=1, description="Rasa servers `trolyso run` starts, on consecutive ports from RASA_URL's port."
+    )
+    action_server_replicas: int = Field(
+        default=1, ge=1,
+        description="Action servers `trolyso run` starts, on consecutive ports from ACTION_SERVER_PORT; Rasa "
+        "replica i calls action server i mod ACTION_SERVER_REPLICAS.",
+    )
+    tracker_store_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of Rasa's conversation store; default: the database of DATABASE_URL when "
+        "that is PostgreSQL, else SQLite var/rasa-tracker.db.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        pattern=r"^rediss?://",
+        description="Redis URL (redis://[:password@]host:port/db) of Rasa's lock store, needed when several Rasa "
+        "replicas share the conversations; empty = Rasa's in-memory lock store (one replica).",
+    )
     rasa_model: Path | None = Field(
         default=None,
         description="Trained Rasa model file; default: the model trained for the current inputs.",
@@ -133,6 +155,19 @@ class Settings(BaseSettings):
         description="Comma-separated origins (https://xa-abc.gov.vn) of the sites allowed to embed the web widget; "
         "default: only the gateway's own origin.",
     )
+    web_rate_limit_per_minute: int = Field(
+        default=20, ge=0, description="Messages one web-widget session may send per minute (HTTP 429 over it; 0 = any)."
+    )
+    web_address_rate_limit_per_minute: int = Field(
+        default=300, ge=0,
+        description="Messages one client address may send to /api/chat per minute, all sessions together "
+        "(a commune office's shared connection counts once; HTTP 429 over it; 0 = any).",
+    )
+    degraded_answerer_wait_seconds: float = Field(
+        default=10.0, ge=0,
+        description="While Rasa or the action server cannot answer, how long a message waits for the channel's own "
+        "answerer to be built (the first time) before the 'busy' reply (0 = no answerer there, busy reply only).",
+    )
     communes_file: Path = Field(
         default=PROJECT_ROOT / "config" / "communes.yml",
         description="YAML list of the province's communes and their community tech teams.",
@@ -199,14 +234,35 @@ class Settings(BaseSettings):
         description="Similarity (half embedding cosine, half shared words) from which unanswered questions are "
         "grouped as one need on the FAQ-gap page.",
     )
+    draft_duplicate_threshold: float = Field(
+        default=0.7,
+        description="Similarity (as on the FAQ-gap page) from which a draft is close to an existing entry: publishing "
+        "it asks first, and offers adding its wordings to that entry as alternates instead.",
+    )
     knowledge_review_months: int = Field(
         default=6, ge=1, description="Months after a review (or an approval) until an entry is due for review again."
     )
 
     @property
     def rasa_port(self) -> int:
-        """The TCP port of `rasa_url`."""
-        return urlsplit(self.rasa_url).port or 5005
+        """The TCP port of the first URL of `rasa_url` (where `trolyso run` starts its first Rasa replica)."""
+        return urlsplit(self.rasa_urls[0]).port or 5005
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        """The Rasa replicas the channels spread conversations over: the URLs listed in RASA_URL, or, when it
+        names one, that URL and the next RASA_REPLICAS - 1 ports on the same host (as `trolyso run` starts them)."""
+        listed = [url.strip().rstrip("/") for url in self.rasa_url.split(",") if url.strip()]
+        if len(listed) > 1:
+            return listed
+        first = urlsplit(listed[0])
+        port = first.port or 5005
+        return [first._replace(netloc=f"{first.hostname}:{port + i}").geturl() for i in range(self.rasa_replicas)]
+
+    @property
+    def action_server_ports(self) -> list[int]:
+        """The ports `trolyso run` starts the action servers on (consecutive from ACTION_SERVER_PORT)."""
+        return [self.action_server_port + i for i in range(self.action_server_replicas)]
 
     @property
     def zalo_oa_enabled(self) -> bool:

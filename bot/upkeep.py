@@ -1,4 +1,5 @@
-"""Background upkeep run by the gateway: migrations once the database answers, outbox replay, retention purge."""
+"""Background upkeep run by the gateway: migrations once the database answers, outbox replay, retention purge
+(question log, feedback, widget messages and Rasa's stored conversations)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import asyncio
 import logging
 import time
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Engine
 
-from bot.db import DATABASE_UNREACHABLE_ERRORS, migrate
+from bot.db import DATABASE_UNREACHABLE_ERRORS, get_engine, migrate
 from bot.escalations.intake import replay_outbox
 from bot.models import utcnow
 from bot.questionlog import purge_expired
+from bot.rasa_endpoints import conversation_store_url, purge_idle_conversations
 from bot.settings import Settings
 from bot.web.inbox import purge_web_messages
 
@@ -38,8 +41,17 @@ def purge_retained(engine: Engine, settings: Settings, now: datetime | None = No
     return purge_expired(engine, days, now) + purge_web_messages(engine, days, now)
 
 
+def purge_conversations(settings: Settings, now: datetime | None = None) -> int:
+    """Delete Rasa's stored conversations idle for more than `QUESTION_LOG_RETENTION_DAYS`; return the events
+    deleted. A SQLite store not created yet is left alone."""
+    url = conversation_store_url(settings)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return 0
+    return purge_idle_conversations(get_engine(url), settings.question_log_retention_days, now or utcnow())
+
+
 async def upkeep_loop(engine: Engine, settings: Settings, migrated: bool) -> None:
-    """Forever: migrate if not done yet, replay the outbox, purge expired rows once a day."""
+    """Forever: migrate if not done yet, replay the outbox, purge expired rows and idle conversations once a day."""
     last_purge = 0.0
     while True:
         try:
@@ -48,6 +60,7 @@ async def upkeep_loop(engine: Engine, settings: Settings, migrated: bool) -> Non
                 await asyncio.to_thread(replay_outbox, engine, settings)
                 if time.monotonic() - last_purge > PURGE_EVERY_SECONDS:
                     await asyncio.to_thread(purge_retained, engine, settings)
+                    await asyncio.to_thread(purge_conversations, settings)
                     last_purge = time.monotonic()
         except DATABASE_UNREACHABLE_ERRORS:
             log.warning("database unreachable during upkeep; retrying later")

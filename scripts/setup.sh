@@ -71,6 +71,30 @@ ensure_chromium() {
   echo "✓ chromium ready"
 }
 
+# ensure_servers: the tests start throwaway PostgreSQL and Redis servers from Debian's packages (initdb/pg_ctl,
+# redis-server), as production runs them; nothing is started here (Debian may enable the services: stop them
+# with systemctl if this machine should not run them).
+SERVER_PACKAGES=(postgresql redis-server)
+have_postgresql() { command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; }
+have_redis() { command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ]; }
+ensure_servers() {
+  local log=var/log/setup-servers.log missing=()
+  have_postgresql || missing+=(postgresql)
+  have_redis || missing+=(redis-server)
+  if [ ${#missing[@]} -eq 0 ]; then
+    echo "✓ reusing PostgreSQL and Redis"; return 0
+  fi
+  command -v apt-get >/dev/null 2>&1 || fail "${missing[*]} missing and apt-get is not available: install Debian's packages ${SERVER_PACKAGES[*]} by hand."
+  [ "$(id -u)" -eq 0 ] || fail "${missing[*]} missing: install as root with 'apt-get install ${missing[*]}' and run make again."
+  echo "… installing Debian's ${missing[*]} for the tests (log: $log)"
+  if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+    tail -n 15 "$log" >&2
+    fail "installing ${missing[*]} with apt-get failed (full log: $log); check the access to the Debian package mirror and run make again."
+  fi
+  echo "✓ ${missing[*]} ready"
+}
+
 ensure_venv .venv 3.11 "$(hash_of requirements/main.lock pyproject.toml)" install_main
 ensure_venv .venv-rasa 3.10 "$(hash_of requirements/rasa.lock)" install_rasa
 ensure_chromium
+ensure_servers

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -79,12 +81,15 @@ class RunningAssistant:
         self.rasa_port = free_port()
         self.action_port = free_port()
         self.base_url = f"http://127.0.0.1:{self.gateway_port}"
+        self._tracker_dir = Path(tempfile.mkdtemp(prefix="trolyso-tracker-"))
         self.env = {
             **os.environ,
             "GATEWAY_PORT": str(self.gateway_port),
             "RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
             "ACTION_SERVER_PORT": str(self.action_port),
             "TELEGRAM_BOT_TOKEN": "",
+            # each assistant keeps its conversations apart (a chat id of one test never meets another test's)
+            "TRACKER_STORE_URL": f"sqlite:///{self._tracker_dir / 'tracker.db'}",
             **(extra_env or {}),
         }
         self.output: list[str] = []
@@ -140,12 +145,16 @@ class RunningAssistant:
         return httpx.get(f"{self.base_url}/healthz", timeout=10)
 
     def stop(self) -> int | None:
-        """Send SIGINT like Ctrl-C and wait for the supervisor to exit; return its exit code."""
-        if self.process is None or self.process.poll() is not None:
-            return self.process.returncode if self.process else None
-        self.process.send_signal(signal.SIGINT)
+        """Send SIGINT like Ctrl-C and wait for the supervisor to exit; return its exit code. The conversations'
+        default store (a temporary SQLite file) is deleted."""
         try:
-            return self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            return self.process.wait()
+            if self.process is None or self.process.poll() is not None:
+                return self.process.returncode if self.process else None
+            self.process.send_signal(signal.SIGINT)
+            try:
+                return self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                return self.process.wait()
+        finally:
+            shutil.rmtree(self._tracker_dir, ignore_errors=True)

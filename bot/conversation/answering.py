@@ -139,7 +139,7 @@ class Answerer:
         entries = self.retriever.entries
         if reading.answered:
             answered = [entries[i] for i in reading.answered]
-            messages = answers_messages(answered, entries)
+            messages = answers_messages(answered, entries, slots.get("question_id"))
             slots = {**slots, **self._answered(answered[0])}
             if reading.unanswered_parts:
                 messages.append(unanswered_parts_message(reading.unanswered_parts))

@@ -13,6 +13,11 @@ AFFIRM = "/affirm"
 DENY = "/deny"
 CANCEL = "/cancel"
 SKIP_PHONE = DENY
+MY_TICKETS = "/ask_ticket_status"
+QUESTION_ENTITY = "question"
+"""Entity of a 👍/👎 payload: the question-log id of the answer rated."""
+TICKET_ENTITY = "ticket"
+"""Entity of a payload about one ticket (a 👍/👎 on a team's answer, reopening it)."""
 
 
 def intent_payload(intent: str, **entities: str) -> str:
@@ -46,9 +51,17 @@ def short_title(text: str, limit: int = BUTTON_TITLE_CHARS) -> str:
     return cut + "…"
 
 
-def feedback_buttons() -> list[Button]:
-    """👍 / 👎 after an answer."""
-    return [Button("👍 Hữu ích", FEEDBACK_GOOD), Button("👎 Chưa đúng ý", FEEDBACK_BAD)]
+def feedback_buttons(question_id: int | None = None, entry_id: str | None = None) -> list[Button]:
+    """👍 / 👎 after an answer. The payloads name the answer they are shown under (its logged question, else its
+    entry), so a button pressed later rates that answer and not the latest one."""
+    if question_id is not None:
+        rated = {QUESTION_ENTITY: str(question_id)}
+    elif entry_id:
+        rated = {"entry_id": entry_id}
+    else:
+        rated = {}
+    return [Button("👍 Hữu ích", intent_payload(FEEDBACK_GOOD[1:], **rated)),
+            Button("👎 Chưa đúng ý", intent_payload(FEEDBACK_BAD[1:], **rated))]
 
 
 def escalation_offer_buttons() -> list[Button]:

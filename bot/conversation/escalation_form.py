@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.conversation.answering import Outcome
-from bot.conversation.buttons import AFFIRM, CANCEL, DENY, SKIP_PHONE, commune_payload
+from bot.conversation.buttons import AFFIRM, CANCEL, DENY, MY_TICKETS, SKIP_PHONE, commune_payload
 from bot.conversation.dialogue import Speaker
 from bot.escalations.intake import EscalationRequest
 from bot.limits import ESCALATION_PENDING_SHOWN_CHARS, ESCALATION_QUESTION_CHARS
@@ -26,6 +26,8 @@ PHONE_SKIPPED = "-"
 MAX_COMMUNE_BUTTONS = 6
 FORM_SLOTS = ("escalation_question", "commune", "phone", "consent")
 PENDING_SLOT = "pending_question"
+HOME_COMMUNE_SLOT = "home_commune"
+"""The citizen's commune, remembered for the conversation once an escalation named it."""
 RESET: dict[str, Any] = {**dict.fromkeys(FORM_SLOTS), PENDING_SLOT: None, "offer": None}
 """The slots cleared once the form is done (sent, declined or cancelled)."""
 ANY_TEAM = "Tổ công nghệ số cộng đồng"
@@ -73,6 +75,17 @@ def ask_commune_message() -> Message:
                    "(ví dụ: \"xã Tân Lập\" hoặc \"tan lap\").", [CANCEL_BUTTON])
 
 
+OTHER_COMMUNE_BUTTON = "Chọn xã khác"
+
+
+def confirm_commune_message(commune: Commune) -> Message:
+    """Asks only to confirm the commune already known (the page's own commune, or the one the citizen gave
+    before), with a way to choose another."""
+    return Message(f"Bạn ở {commune.name} phải không? Tôi sẽ gửi câu hỏi tới {commune.team.name}.",
+                   [Button(f"Có, {commune.name}", commune_payload(commune.code)), Button(OTHER_COMMUNE_BUTTON, DENY),
+                    CANCEL_BUTTON])
+
+
 def ask_phone_message() -> Message:
     """Asks for an optional mobile number."""
     return Message("Nếu muốn cán bộ gọi lại, bạn để lại số điện thoại di động (ví dụ: 0912 345 678). "
@@ -104,8 +117,15 @@ def check_question(value: Any, pending: str | None = None, confirmed: bool = Fal
     return SlotCheck(text[:ESCALATION_QUESTION_CHARS])
 
 
-def check_commune(value: Any, communes: Sequence[Commune]) -> SlotCheck:
-    """The commune code for a typed name or a pressed button; buttons when several communes match."""
+def check_commune(value: Any, communes: Sequence[Commune], known: Commune | None = None,
+                  intent: str | None = None) -> SlotCheck:
+    """The commune code for a typed name or a pressed button; buttons when several communes match. When the form
+    offered to confirm the `known` commune, a yes (`intent` "affirm") is that commune and "Chọn xã khác" ("deny")
+    asks for the name."""
+    if known is not None and intent == "affirm":
+        return SlotCheck(known.code)
+    if intent == "deny":
+        return SlotCheck(None, [ask_commune_message()])
     text = str(value or "").strip()
     found = match_commune(text, communes) if text else []
     if len(found) == 1:
@@ -166,9 +186,20 @@ class FilledForm:
     transcript: list[tuple[Speaker, str]]
 
 
-def create_escalation(form: FilledForm, submit: Submit) -> Outcome:
-    """Pass the question to the commune's team and give the citizen the ticket code; without consent nothing
-    is sent. A failure to store it is apologised for (the citizen may try again), never raised."""
+@dataclass(frozen=True)
+class ServiceTimes:
+    """What the citizen is told about when the team acts (the escalation settings)."""
+
+    claim_hours: float
+    """`ESCALATION_REMIND_AFTER_HOURS`: the team is reminded of a ticket nobody claimed after this."""
+    overdue_hours: float
+    """`ESCALATION_OVERDUE_AFTER_HOURS`: the provincial ICT department sees it as overdue after this."""
+
+
+def create_escalation(form: FilledForm, submit: Submit, service: ServiceTimes) -> Outcome:
+    """Pass the question to the commune's team and give the citizen the ticket code with what happens next and
+    when; without consent nothing is sent. A failure to store it is apologised for (the citizen may try again),
+    never raised. The commune is remembered for the next escalation of the conversation."""
     if not form.consent:
         return Outcome([Message("Vâng, tôi chưa gửi câu hỏi đi. Khi cần, bạn cứ nhắn \"gặp cán bộ\" nhé.")],
                        dict(RESET))
@@ -183,10 +214,15 @@ def create_escalation(form: FilledForm, submit: Submit) -> Outcome:
         return Outcome([Message("Xin lỗi, tôi chưa gửi được câu hỏi do trục trặc kỹ thuật. "
                                 "Bạn vui lòng nhắn \"gặp cán bộ\" để thử lại sau ít phút nhé.")], dict(RESET))
     team = form.commune.team.name if form.commune else ANY_TEAM
+    where = CHANNEL_PLACES.get(form.channel, "khung trò chuyện này")
     return Outcome([Message(
-        f"Tôi đã chuyển câu hỏi của bạn tới {team}. Mã phiếu của bạn là {code}. "
-        "Khi cán bộ trả lời, tôi sẽ nhắn lại cho bạn ngay tại đây. "
-        f"Muốn hỏi tình trạng, bạn nhắn \"phiếu {code} thế nào rồi\" nhé.")], {**RESET, "ticket_code": code})
+        f"Tôi đã chuyển câu hỏi của bạn tới {team}.\nMã phiếu của bạn: {code}\n"
+        "Tiếp theo: cán bộ của Tổ sẽ nhận phiếu và trả lời bạn. "
+        f"Nếu sau {service.claim_hours:g} giờ chưa có cán bộ nhận, Tổ được nhắc; sau {service.overdue_hours:g} giờ, "
+        "cơ quan chuyển đổi số của tỉnh được báo để đôn đốc. "
+        f"Câu trả lời sẽ được nhắn cho bạn qua {where}. "
+        "Muốn xem tình trạng, bạn nhắn \"phiếu của tôi\" nhé.", [Button("Phiếu của tôi", MY_TICKETS)])],
+        {**RESET, "ticket_code": code, HOME_COMMUNE_SLOT: request.commune_code or None})
 
 
 def decline_offer() -> Outcome:

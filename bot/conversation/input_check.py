@@ -1,4 +1,5 @@
-"""Recognises messages that cannot be answered as questions: emoji only, too long, gibberish, another language."""
+"""Recognises messages that cannot be answered as questions: emoji only, numbers only, too long, gibberish, another
+language."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Literal
 from bot.limits import ANSWERABLE_QUESTION_CHARS
 from bot.text import fold, strip_diacritics
 
-InputKind = Literal["ok", "no_text", "too_long", "gibberish", "foreign"]
+InputKind = Literal["ok", "no_text", "numbers", "too_long", "gibberish", "foreign"]
 
 MIN_READABLE_SHARE = 0.5
 """Share of words that must look Vietnamese (or be known to the knowledge base) for a message to be read."""
@@ -48,7 +49,7 @@ def classify_input(text: str, known_words: Iterable[str] = ()) -> InputKind:
     """
     letters = _letters(text)
     if not letters:
-        return "no_text"
+        return "numbers" if any(c.isdigit() for c in text) else "no_text"
     if len(text) > ANSWERABLE_QUESTION_CHARS:
         return "too_long"
     if sum(not _is_latin(c) for c in letters) > len(letters) / 2:

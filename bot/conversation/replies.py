@@ -30,23 +30,26 @@ def _answer_text(entry: KnowledgeEntry) -> str:
     return text
 
 
-def answer_messages(entry: KnowledgeEntry, entries: dict[str, KnowledgeEntry]) -> list[Message]:
-    """The answer with its source, up to three related questions as buttons, then the 👍/👎 question."""
+def answer_messages(entry: KnowledgeEntry, entries: dict[str, KnowledgeEntry],
+                    question_id: int | None = None) -> list[Message]:
+    """The answer with its source, up to three related questions as buttons, then the 👍/👎 question (rating
+    the logged question `question_id`, or the entry when the answer was picked from a button)."""
     text = _answer_text(entry)
     related = [entries[i] for i in entry.related if i in entries and i != entry.id][:MAX_RELATED]
     buttons = [Button(short_title(r.display_title), entry_payload(r.id)) for r in related]
     if buttons:
         text += "\n\nBạn có thể xem thêm:"
-    return [Message(text, buttons), Message(FEEDBACK_QUESTION, feedback_buttons())]
+    return [Message(text, buttons), Message(FEEDBACK_QUESTION, feedback_buttons(question_id, entry.id))]
 
 
-def answers_messages(answered: Sequence[KnowledgeEntry], entries: dict[str, KnowledgeEntry]) -> list[Message]:
+def answers_messages(answered: Sequence[KnowledgeEntry], entries: dict[str, KnowledgeEntry],
+                     question_id: int | None = None) -> list[Message]:
     """One answer as `answer_messages`; two answers (two questions in one message) each under its own title,
     then one 👍/👎 question."""
     if len(answered) == 1:
-        return answer_messages(answered[0], entries)
+        return answer_messages(answered[0], entries, question_id)
     messages = [Message(f"Về câu hỏi \"{entry.display_title}\":\n\n{_answer_text(entry)}") for entry in answered]
-    return [*messages, Message(FEEDBACK_QUESTION, feedback_buttons())]
+    return [*messages, Message(FEEDBACK_QUESTION, feedback_buttons(question_id, answered[0].id))]
 
 
 def unanswered_parts_message(parts: Sequence[str]) -> Message:
@@ -105,7 +108,11 @@ def procedure_message(name: str, search_url_template: str) -> Message:
 
 def unreadable_message(kind: InputKind) -> Message:
     """A polite reply to a message that is not a question the assistant can read."""
-    if kind == "no_text":
+    if kind == "numbers":
+        text = ("Tôi đã nhận được dãy số bạn gửi nhưng chưa rõ bạn muốn hỏi gì. Nếu đó là mã phiếu hỗ trợ, "
+                "bạn gõ kèm chữ, ví dụ: \"phiếu TL-7F3K2\". Nếu có câu hỏi, bạn gõ thêm bằng chữ giúp tôi nhé, "
+                "ví dụ: \"số điện thoại này đăng ký VNeID được không\".")
+    elif kind == "no_text":
         text = ("Tôi chỉ đọc được chữ, chưa xem được hình, nhãn dán hay biểu tượng cảm xúc. "
                 "Bạn gõ câu hỏi bằng chữ giúp tôi nhé, có dấu hay không dấu đều được.")
     elif kind == "too_long":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.conversation.buttons import entry_payload, short_title, topic_payload
+from bot.conversation.buttons import MY_TICKETS, entry_payload, short_title, topic_payload
 from bot.knowledge.schema import TOPIC_FILES, KnowledgeEntry
 from bot.messages import Button, Message
 from bot.text import fold
@@ -86,3 +86,24 @@ def topic_message(topic: MenuTopic, entries: list[KnowledgeEntry], entry_ids: li
     buttons = [Button(short_title(by_id[i].question), entry_payload(i)) for i in entry_ids if i in by_id]
     return Message(f"Một số câu hỏi thường gặp về {topic.about}. Bạn chọn một câu, hoặc gõ câu hỏi của bạn:",
                    buttons)
+
+
+EXAMPLE_QUESTIONS: tuple[str, ...] = (
+    "Quên mật khẩu VNeID thì lấy lại thế nào?",
+    "Làm sao biết thẻ BHYT của tôi còn hạn đến ngày nào?",
+    "Chuyển khoản nhầm thì lấy lại tiền thế nào?",
+)
+"""Questions offered with the greeting, as examples of what can be asked (each one answered by the knowledge
+base: `tests/conversation/test_answering.py` checks it)."""
+
+
+def example_buttons() -> list[Button]:
+    """The example questions as buttons that ask them."""
+    return [Button(question, question) for question in EXAMPLE_QUESTIONS]
+
+
+def greeting_menu() -> dict[str, list[dict[str, str]]]:
+    """What a greeting offers under its text: the topics, and the example questions (the web widget's first open);
+    after a restart, also the citizen's tickets."""
+    return {"topics": [b.to_dict() for b in menu_buttons()], "examples": [b.to_dict() for b in example_buttons()],
+            "tickets": [Button("Phiếu của tôi", MY_TICKETS).to_dict()]}

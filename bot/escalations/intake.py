@@ -18,7 +18,7 @@ from bot.escalations.outbox import Outbox
 from bot.escalations.persist import PendingEscalation, store_escalation
 from bot.escalations.states import OPEN
 from bot.escalations.ticket_codes import find_ticket_code, new_ticket_code
-from bot.limits import ESCALATION_TRANSCRIPT_TURNS, STORED_QUESTION_CHARS
+from bot.limits import CITIZEN_TICKETS_LISTED, ESCALATION_TRANSCRIPT_TURNS, STORED_QUESTION_CHARS
 from bot.models import Escalation, utcnow
 from bot.phone import normalize_mobile
 from bot.province import load_province
@@ -177,3 +177,19 @@ def escalation_status(ticket_code: str, *, engine: Engine, settings: Settings) -
     if outage is not None:
         raise outage
     return None
+
+
+def citizen_tickets(channel: str, chat_id: str, *, engine: Engine, settings: Settings,
+                    limit: int = CITIZEN_TICKETS_LISTED) -> list[EscalationStatusView]:
+    """The tickets of one citizen's chat, newest first (at most `limit`); the citizen's "phiếu của tôi"."""
+    province = load_province(settings.communes_file)
+    with Session(engine) as session:
+        rows = session.scalars(select(Escalation).where(Escalation.channel == channel, Escalation.chat_id == chat_id)
+                               .order_by(Escalation.id.desc()).limit(limit)).all()
+    views = []
+    for row in rows:
+        commune = province.commune(row.commune_code)
+        views.append(EscalationStatusView(row.ticket_code, row.status, row.commune_code,
+                                          commune.name if commune else row.commune_code, row.created_at, row.answer,
+                                          row.answered_at))
+    return views

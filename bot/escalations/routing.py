@@ -1,4 +1,5 @@
-"""Routing: each new escalation is announced in the Telegram group of its commune's team, exactly once."""
+"""Routing: each new escalation is announced in the Telegram group of its commune's team, exactly once (and once more
+each time its citizen reopens it)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def team_notice(workflow: Workflow, row: Escalation, joined: tuple[str, str] | N
         code, joined_commune = joined
         same_commune = joined_commune == row.commune_code
         joined_text = code if same_commune else f"{code} ({workflow.commune(joined_commune).name})"
-    text = texts.team_notice(row.ticket_code, commune.name, row.question, row.topic, row.phone_masked, joined_text)
+    text = texts.team_notice(row.ticket_code, commune.name, row.question, row.topic, row.phone_masked, joined_text,
+                             row.answer)
     return Delivery("telegram", str(commune.team.telegram_chat_id), Message(text, texts.team_buttons(row.ticket_code)),
                     row.ticket_code)
 
@@ -59,7 +61,7 @@ def dispatch_team_notices(workflow: Workflow, notifier: Notifier, limit: int = 5
                 continue
             first = session.execute(select(Escalation.ticket_code, Escalation.commune_code).where(
                 Escalation.cluster_id == row.cluster_id, Escalation.id < row.id).order_by(Escalation.id)).first()
-            joined = (first[0], first[1]) if first is not None else None
+            joined = (first[0], first[1]) if first is not None and row.answer is None else None  # reopened: alone
             delivery = team_notice(workflow, row, joined) if row.status in WAITING else None
             if delivery is None:
                 continue

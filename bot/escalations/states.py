@@ -9,11 +9,12 @@ WAITING = (OPEN, CLAIMED)
 TRANSITIONS: dict[str, frozenset[str]] = {
     OPEN: frozenset({CLAIMED, ANSWERED, CANCELLED}),
     CLAIMED: frozenset({OPEN, ANSWERED, CANCELLED}),
-    ANSWERED: frozenset({CLOSED}),
-    CLOSED: frozenset(),
+    ANSWERED: frozenset({CLOSED, OPEN}),
+    CLOSED: frozenset({OPEN}),
     CANCELLED: frozenset(),
 }
-"""status → statuses it may move to (claimed → open is releasing a claim)."""
+"""status → statuses it may move to (claimed → open is releasing a claim; answered or closed → open is the citizen
+reopening a ticket whose answer did not help)."""
 
 
 class InvalidTransition(Exception):

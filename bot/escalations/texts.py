@@ -41,9 +41,14 @@ def rating_buttons(code: str) -> list[Button]:
 
 
 def team_notice(code: str, commune_name: str, question: str, topic: str | None, phone_masked: str | None,
-                joined_code: str | None) -> str:
-    """The message a team group receives for a new escalation."""
-    lines = [f"📩 Câu hỏi mới cần hỗ trợ — phiếu {code}", f"Địa bàn: {commune_name}"]
+                joined_code: str | None, previous_answer: str | None = None) -> str:
+    """The message a team group receives for a new escalation, or for one its citizen reopened (`previous_answer`:
+    the answer that did not help)."""
+    if previous_answer:
+        lines = [f"🔁 Người dân mở lại phiếu — phiếu {code}", f"Địa bàn: {commune_name}",
+                 f"Câu trả lời trước của tổ chưa giúp được người dân: {previous_answer}"]
+    else:
+        lines = [f"📩 Câu hỏi mới cần hỗ trợ — phiếu {code}", f"Địa bàn: {commune_name}"]
     if topic:
         lines.append(f"Chủ đề (dự đoán): {topic}")
     lines.append(f"Câu hỏi: {question}")

@@ -264,6 +264,19 @@ class Workflow:
             check_transition(ticket_code, row.status, CANCELLED)
             self._move(session, row, row.status, CANCELLED, cancelled_at=self.clock(), cancelled_by=actor[:64])
 
+    def reopen(self, ticket_code: str, channel: str, chat_id: str) -> None:
+        """The citizen of an answered (or closed) ticket reopens it: it waits in its team's queue again, unclaimed,
+        and its team is notified again (the previous answer stays on the ticket until the next one replaces it).
+
+        UnknownTicket for another citizen's ticket; InvalidTransition when it is not answered or closed."""
+        with self._session() as session:
+            row = self._row(session, ticket_code)
+            if (row.channel, row.chat_id) != (channel, chat_id):
+                raise UnknownTicket(f"{ticket_code} is not a ticket of {channel}:{chat_id}")
+            check_transition(ticket_code, row.status, OPEN)
+            self._move(session, row, row.status, OPEN, assignee=None, assignee_name=None, claimed_at=None,
+                       answered_at=None, closed_at=None, team_notified_at=None)
+
     def _move(self, session: Session, row: Escalation, current: str, wanted: str, **values: object) -> None:
         """Conditional UPDATE current → wanted; if another action changed the ticket meanwhile, say so."""
         moved = rows_affected(session.execute(

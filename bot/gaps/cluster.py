@@ -12,6 +12,8 @@ question to its best group once all groups exist.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize as l2_normalize
@@ -36,8 +38,13 @@ TRAILING_FILLERS = sorted([("a",), ("ak",), ("ah",), ("nhe",), ("nha",), ("voi",
 """Politeness after a question ("ạ", "nhé", "giúp em")."""
 
 
-def core_words(text: str) -> list[str]:
-    """The question's words without diacritics, abbreviations expanded, politeness around it removed."""
+CORE_WORDS_CACHED = 65_536
+"""Texts whose core words are kept in memory: the knowledge entries' wordings and the recent questions, which
+every gap report and export reads again."""
+
+
+@lru_cache(maxsize=CORE_WORDS_CACHED)
+def _core_words(text: str) -> tuple[str, ...]:
     words = normalize(text).stripped.split()
     changed = True
     while changed:
@@ -48,7 +55,12 @@ def core_words(text: str) -> list[str]:
         for filler in TRAILING_FILLERS:
             if len(words) > len(filler) and tuple(words[-len(filler):]) == filler:
                 words, changed = words[:-len(filler)], True
-    return words
+    return tuple(words)
+
+
+def core_words(text: str) -> list[str]:
+    """The question's words without diacritics, abbreviations expanded, politeness around it removed."""
+    return list(_core_words(text))
 
 
 def dense_form(text: str) -> str:

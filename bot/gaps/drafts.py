@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.escalations.states import ANSWERED, CLOSED
+from bot.gaps.local_phrases import general_answer
 from bot.gaps.report import GapCluster
 from bot.knowledge.editing import SaveResult, save_entry
 from bot.knowledge.schema import PROGRAMME_TOPICS, TOPIC_FILES, KnowledgeEntry
@@ -108,8 +109,8 @@ def usable_wordings(texts: list[str]) -> list[str]:
 
 def draft_from_cluster(engine: Engine, cluster: GapCluster, actor: str) -> int:
     """Create a draft from a cluster: its most asked wording (with diacritics if any has them) as the question,
-    the others as alternates, the team's answer (if an escalation of the cluster was answered) as the answer.
-    Wordings with personal data are left out. Returns the draft id."""
+    the others as alternates, the team's answer (if an escalation of the cluster was answered) as the answer,
+    without its greeting and the team's schedule. Wordings with personal data are left out. Returns the draft id."""
     wordings = usable_wordings([t.text for t in cluster.texts]) or [mask_text(cluster.texts[0].text)]
     first = next((text for text in wordings if strip_diacritics(text) != text), wordings[0])
     question = tidy_question(first)
@@ -118,7 +119,7 @@ def draft_from_cluster(engine: Engine, cluster: GapCluster, actor: str) -> int:
     with Session(engine) as session:
         draft = KnowledgeDraft(origin="cluster", topic=topic, question=question,
                                alternates=distinct_alternates(question, wordings),
-                               answer=team.answer if team and team.answer else "",
+                               answer=general_answer(team.answer).text if team and team.answer else "",
                                ticket_code=team.ticket_code if team else None,
                                items=[item.key for item in cluster.items], created_by=actor)
         session.add(draft)
@@ -130,7 +131,8 @@ def draft_from_cluster(engine: Engine, cluster: GapCluster, actor: str) -> int:
 
 def draft_from_escalation(engine: Engine, ticket_code: str, actor: str) -> int:
     """Create a draft from an answered escalation: its question, the questions merged with it as alternates,
-    the team's answer as the answer. DraftError when the ticket has no answer yet."""
+    the team's answer without its greeting and the team's schedule as the answer. DraftError when the ticket has
+    no answer yet."""
     with Session(engine) as session:
         row = session.scalar(select(Escalation).where(Escalation.ticket_code == ticket_code))
         if row is None or row.status not in (ANSWERED, CLOSED) or not row.answer:
@@ -142,7 +144,8 @@ def draft_from_escalation(engine: Engine, ticket_code: str, actor: str) -> int:
         taken = set(session.scalars(select(GapReview.item_key).where(GapReview.item_key.in_(keys))))
         alternates = distinct_alternates(question, usable_wordings([s.question for s in siblings]))
         draft = KnowledgeDraft(origin="escalation", topic=_topic_of(row.topic), question=question,
-                               alternates=alternates, answer=row.answer, ticket_code=row.ticket_code, items=keys,
+                               alternates=alternates, answer=general_answer(row.answer).text,
+                               ticket_code=row.ticket_code, items=keys,
                                created_by=actor)
         session.add(draft)
         session.flush()
@@ -243,10 +246,29 @@ def approve_draft(engine: Engine, settings: Settings, draft_id: int, fields: Dra
         return SaveResult(False, errors=[Problem("error", "", str(error), entry_id)])
     result = save_entry(entry, actor=actor, action="create", engine=engine, settings=settings, today=today)
     if result.saved:
-        with Session(engine) as session:
-            row = _open_draft(session, draft_id)
-            row.status, row.entry_id, row.decided_by, row.decided_at = "approved", entry_id, actor, utcnow()
-            for review in session.scalars(select(GapReview).where(GapReview.draft_id == draft_id)):
-                review.status = "approved"
-            session.commit()
+        _decide(engine, draft_id, entry_id, actor)
+    return result
+
+
+def _decide(engine: Engine, draft_id: int, entry_id: str, actor: str) -> None:
+    """Mark the draft approved as `entry_id`, and its gap items with it."""
+    with Session(engine) as session:
+        row = _open_draft(session, draft_id)
+        row.status, row.entry_id, row.decided_by, row.decided_at = "approved", entry_id, actor, utcnow()
+        for review in session.scalars(select(GapReview).where(GapReview.draft_id == draft_id)):
+            review.status = "approved"
+        session.commit()
+
+
+def merge_into_entry(engine: Engine, settings: Settings, draft_id: int, fields: DraftFields, target: KnowledgeEntry,
+                     actor: str, today: date | None = None) -> SaveResult:
+    """Add the draft's question and alternates to `target` as alternates (its answer stays), write and publish
+    it; the draft becomes approved as that entry. Nothing is written when validation fails."""
+    update_draft(engine, draft_id, fields)
+    wordings = [*target.alternates, fields.question, *fields.alternates]
+    alternates = distinct_alternates(target.question, wordings, limit=len(wordings))
+    entry = target.model_copy(update={"alternates": alternates})
+    result = save_entry(entry, actor=actor, action="update", engine=engine, settings=settings, today=today)
+    if result.saved:
+        _decide(engine, draft_id, target.id, actor)
     return result

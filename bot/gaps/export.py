@@ -1,10 +1,14 @@
-"""Exports of FAQ gaps and escalations as CSV (UTF-8 with BOM, for Excel) and XLSX, personal data masked."""
+"""Exports of FAQ gaps and escalations as CSV (UTF-8 with BOM, for Excel) and XLSX, personal data masked.
+
+People read the first columns: Vietnamese labels and question texts. The codes behind them (status, channel,
+topic, reason, commune, entry id) follow in the last columns, named in English, for programs.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +17,8 @@ from openpyxl.styles import Font
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.gaps.items import KIND_LABELS
+from bot.gaps.items import KIND_LABELS, REASON_LABELS
+from bot.gaps.labels import CHANNEL_NAMES, STATUS_NAMES, topic_code, topic_name
 from bot.gaps.report import GapReport
 from bot.localtime import format_time
 from bot.masking import mask_text
@@ -23,10 +28,11 @@ from bot.province import Province
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 GAP_COLUMNS = ["nhóm", "số câu trong nhóm", "loại", "thời điểm", "câu hỏi", "xã/phường", "mã phiếu",
-               "mục kiến thức gần nhất", "độ giống"]
+               "câu hỏi của mục kiến thức gần nhất", "độ giống", "lý do", "chủ đề của mục gần nhất",
+               "kind", "reason", "commune_code", "nearest_entry_id", "nearest_topic"]
 ESCALATION_COLUMNS = ["mã phiếu", "thời điểm gửi", "mã xã", "xã/phường", "trạng thái", "chủ đề", "kênh", "câu hỏi",
                       "số điện thoại", "người nhận xử lý", "thời điểm nhận", "thời điểm trả lời", "phút đến khi nhận",
-                      "phút đến khi trả lời", "câu trả lời"]
+                      "phút đến khi trả lời", "câu trả lời", "status", "topic", "channel"]
 
 
 def safe_cell(value: Any) -> Any:
@@ -38,14 +44,17 @@ def safe_cell(value: Any) -> Any:
 
 def gap_rows(report: GapReport, province: Province) -> list[list[Any]]:
     """One row per gap item, with its cluster's number and nearest entry."""
+    names = {commune.code: commune.name for commune in province.communes}
     rows = []
     for number, cluster in enumerate(report.clusters, start=1):
-        nearest = cluster.nearest_entry.id if cluster.nearest_entry else ""
+        nearest = cluster.nearest_entry
         for item in cluster.items:
-            commune = province.commune(item.commune_code or "")
             rows.append([number, cluster.count, KIND_LABELS[item.kind], format_time(item.created_at),
-                         mask_text(item.text), commune.name if commune else "", item.ticket_code or "",
-                         nearest, round(cluster.nearest_score, 3)])
+                         mask_text(item.text), names.get(item.commune_code or "", ""), item.ticket_code or "",
+                         nearest.question if nearest else "", round(cluster.nearest_score, 3),
+                         REASON_LABELS[item.reason], topic_name(nearest.topic) if nearest else "",
+                         item.kind, item.reason, item.commune_code or "", nearest.id if nearest else "",
+                         nearest.topic if nearest else ""])
     return rows
 
 
@@ -54,21 +63,28 @@ def _minutes(start: datetime, end: datetime | None) -> int | str:
 
 
 def escalation_rows(engine: Engine, province: Province, since: datetime,
-                    commune_code: str | None = None) -> list[list[Any]]:
-    """One row per escalation created from `since` on (one commune's, when given), oldest first."""
+                    topics_of: Callable[[list[str]], list[str | None]], commune_code: str | None = None,
+                    ) -> list[list[Any]]:
+    """One row per escalation created from `since` on (one commune's, when given), oldest first.
+
+    `topics_of(questions)` predicts each question's topic (None: unknown), as the ticket page shows it.
+    """
     query = select(Escalation).where(Escalation.created_at >= since).order_by(Escalation.created_at, Escalation.id)
     if commune_code:
         query = query.where(Escalation.commune_code == commune_code)
     with Session(engine) as session:
+        found = list(session.scalars(query))
+        topics = topics_of([row.question for row in found]) if found else []
         rows = []
-        for row in session.scalars(query):
+        for row, topic in zip(found, topics, strict=True):
             commune = province.commune(row.commune_code)
             rows.append([row.ticket_code, format_time(row.created_at), row.commune_code,
-                         commune.name if commune else "", row.status, row.topic or "", row.channel,
+                         commune.name if commune else "", STATUS_NAMES.get(row.status, row.status),
+                         topic_name(topic) if topic else "", CHANNEL_NAMES.get(row.channel, row.channel),
                          mask_text(row.question), row.phone_masked or "", row.assignee_name or "",
                          format_time(row.claimed_at), format_time(row.answered_at),
                          _minutes(row.created_at, row.claimed_at), _minutes(row.created_at, row.answered_at),
-                         mask_text(row.answer)])
+                         mask_text(row.answer), row.status, topic_code(topic), row.channel])
         return rows
 
 

@@ -18,6 +18,14 @@ KIND_LABELS: dict[str, str] = {
     "disliked": "Câu trả lời bị chấm 👎",
     "escalated": "Đã chuyển Tổ công nghệ số",
 }
+REASON_LABELS: dict[str, str] = {
+    "not_covered": "Chưa có trong kho kiến thức",
+    "ambiguous": "Chưa rõ ý (nhiều mục gần giống)",
+    "procedure": "Thủ tục hành chính chưa có hướng dẫn",
+    "disliked": "Câu trả lời bị chấm 👎",
+    "escalated": "Đã chuyển Tổ công nghệ số",
+}
+"""Why a question is on the FAQ-gap list: an abstention's reason (as the question log keeps it), a 👎, a ticket."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,13 @@ class GapItem:
     answer: str | None = None
     """The team's answer to an escalation, once given."""
     answered_at: datetime | None = None
+    reason: str = "not_covered"
+    """A key of `REASON_LABELS`."""
+
+
+def _abstention_reason(row: QuestionLog) -> str:
+    reason = (row.scores or {}).get("reason")
+    return reason if reason in REASON_LABELS else "not_covered"
 
 
 def reviewed_keys(session: Session) -> set[str]:
@@ -47,7 +62,7 @@ def reviewed_keys(session: Session) -> set[str]:
 def collect_items(engine: Engine, since: datetime, include_reviewed: bool = False) -> list[GapItem]:
     """Every gap item created from `since` on, oldest first; reviewed ones left out unless asked."""
     with Session(engine) as session:
-        items = [GapItem(f"q:{row.id}", "abstained", row.text, row.created_at)
+        items = [GapItem(f"q:{row.id}", "abstained", row.text, row.created_at, reason=_abstention_reason(row))
                  for row in session.scalars(select(QuestionLog).where(
                      QuestionLog.decision == "abstain", QuestionLog.created_at >= since))]
         disliked = session.execute(
@@ -60,10 +75,10 @@ def collect_items(engine: Engine, since: datetime, include_reviewed: bool = Fals
             if text:
                 items.append(GapItem(f"f:{feedback.id}", "disliked", text, feedback.created_at,
                                      commune_code=commune, entry_id=feedback.entry_id,
-                                     ticket_code=feedback.ticket_code))
+                                     ticket_code=feedback.ticket_code, reason="disliked"))
         items += [GapItem(f"e:{row.id}", "escalated", row.question, row.created_at, row.commune_code,
                           ticket_code=row.ticket_code, status=row.status, answer=row.answer,
-                          answered_at=row.answered_at)
+                          answered_at=row.answered_at, reason="escalated")
                   for row in session.scalars(select(Escalation).where(
                       Escalation.created_at >= since, Escalation.status != CANCELLED))]
         hidden = set() if include_reviewed else reviewed_keys(session)

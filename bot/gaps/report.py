@@ -58,6 +58,11 @@ class GapCluster:
         return Counter(i.commune_code for i in self.items if i.commune_code).most_common()
 
     @property
+    def reasons(self) -> dict[str, int]:
+        """Items per reason (a key of `bot.gaps.items.REASON_LABELS`)."""
+        return dict(Counter(item.reason for item in self.items))
+
+    @property
     def kinds(self) -> dict[str, int]:
         """Items per kind."""
         return dict(Counter(item.kind for item in self.items))
@@ -115,20 +120,24 @@ def cluster_items(items: list[GapItem], entries: list[KnowledgeEntry], cache: Em
     item_vectors = features(wordings, cache, space)
     entry_vectors = features(entry_texts, cache, space)
     labels = cluster_labels(item_vectors, [len(group) for group in groups], threshold)
-    clusters = []
-    for label in sorted(set(labels)):
-        rows = [row for row, found in enumerate(labels) if found == label]
+    rows_of: dict[int, list[int]] = {}
+    for row, label in enumerate(labels):
+        rows_of.setdefault(label, []).append(row)
+    clusters, centroids = [], []
+    for label in sorted(rows_of):
+        rows = rows_of[label]
         weights = np.array([len(groups[row]) for row in rows], np.float32)
         centroid = (weights @ item_vectors[rows]) / weights.sum()
         centrality = item_vectors[rows] @ centroid
         ordered = sorted(range(len(rows)), key=lambda i: (-weights[i], -centrality[i]))
-        cluster = GapCluster(items=sorted((item for row in rows for item in groups[row]), key=lambda i: i.created_at),
-                             texts=[DistinctText(wordings[rows[i]], int(weights[i])) for i in ordered])
-        if len(entry_vectors):
-            scores = entry_vectors @ centroid
-            best = int(np.argmax(scores))
-            cluster.nearest_entry, cluster.nearest_score = entries[owners[best]], float(scores[best])
-        clusters.append(cluster)
+        clusters.append(GapCluster(items=sorted((item for row in rows for item in groups[row]),
+                                                key=lambda i: i.created_at),
+                                   texts=[DistinctText(wordings[rows[i]], int(weights[i])) for i in ordered]))
+        centroids.append(centroid)
+    if len(entry_vectors):  # every cluster's nearest entry in one product (not one pass over the entries each)
+        scores = entry_vectors @ np.stack(centroids).T
+        for cluster, best, column in zip(clusters, scores.argmax(axis=0), scores.T, strict=True):
+            cluster.nearest_entry, cluster.nearest_score = entries[owners[int(best)]], float(column[best])
     clusters.sort(key=lambda c: (-c.count, -c.last_seen.timestamp()))
     return clusters
 

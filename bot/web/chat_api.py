@@ -7,7 +7,6 @@ so that every kind of bad input gets a precise Vietnamese reason and a 4xx statu
 from __future__ import annotations
 
 import json
-import logging
 import re
 from typing import Any
 
@@ -17,13 +16,17 @@ from pydantic import BaseModel, Field
 
 from bot.limits import CHAT_MESSAGE_CHARS, CHAT_REQUEST_BYTES
 from bot.rasa_client import RasaUnavailable
+from bot.ratelimit import Verdict
 from bot.sender_ids import sender_id
-from bot.web.deps import Rasa
-
-logger = logging.getLogger(__name__)
+from bot.web.deps import ChatLimits, State
 
 SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
+COMMUNE_CODE_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{1,16}$")
+"""A commune code as the widget's host page declares it (`data-commune`); the actions check it is configured."""
 INVALID_SESSION_ID = "session_id phải là chuỗi 1–128 ký tự gồm chữ không dấu, số, dấu gạch hoặc dấu chấm."
+TOO_MANY_FROM_SESSION = "Bạn gửi tin nhắn nhanh quá. Bạn vui lòng đợi khoảng một phút rồi nhắn tiếp nhé."
+TOO_MANY_FROM_ADDRESS = ("Có quá nhiều tin nhắn từ cùng một địa chỉ mạng. Bạn vui lòng đợi khoảng một phút "
+                         "rồi nhắn tiếp nhé.")
 
 router = APIRouter()
 
@@ -33,6 +36,8 @@ class ChatRequest(BaseModel):
 
     session_id: str = Field(pattern=SESSION_ID_PATTERN.pattern, description="The widget's session id.")
     text: str = Field(min_length=1, max_length=CHAT_MESSAGE_CHARS, description="The citizen's message.")
+    commune: str | None = Field(default=None, pattern=COMMUNE_CODE_PATTERN.pattern,
+                                description="The commune of the page embedding the widget (`data-commune`).")
 
 
 class ChatButton(BaseModel):
@@ -64,7 +69,8 @@ class ChatError(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ChatError, "description": description}
     for status, description in ((400, "Empty body, not UTF-8, or not JSON"), (413, "Body too large"),
-                                (422, "Missing or invalid session_id or text"), (503, "Rasa unavailable"))
+                                (422, "Missing or invalid session_id or text"),
+                                (429, "Too many messages from this session or this address"))
 }
 
 
@@ -82,8 +88,8 @@ def error_response(status: int, reason: str) -> JSONResponse:
     return JSONResponse(status_code=status, content=ChatError(error=reason).model_dump())
 
 
-def parse_chat_request(body: bytes) -> ChatRequest:
-    """Validate a raw request body; `ChatRequestError` with the status and reason when it is unusable."""
+def _json_object(body: bytes) -> dict[str, object]:
+    """The JSON object of a raw request body; `ChatRequestError` with the status and reason when it is unusable."""
     if not body:
         raise ChatRequestError(400, "Yêu cầu trống: cần gửi JSON có session_id và text.")
     if len(body) > CHAT_REQUEST_BYTES:
@@ -96,12 +102,26 @@ def parse_chat_request(body: bytes) -> ChatRequest:
         payload = json.loads(decoded)
     except json.JSONDecodeError as exc:
         raise ChatRequestError(400, "Nội dung không phải JSON hợp lệ.") from exc
+    except RecursionError as exc:
+        raise ChatRequestError(400, "Nội dung JSON lồng nhau quá sâu: cần một đối tượng có session_id và text.") \
+            from exc
     if not isinstance(payload, dict):
         raise ChatRequestError(422, "Cần một đối tượng JSON có session_id và text.")
+    return payload
+
+
+def _session_id(payload: dict[str, object]) -> str:
     session_id = payload.get("session_id")
-    text = payload.get("text")
     if not isinstance(session_id, str) or not SESSION_ID_PATTERN.match(session_id):
         raise ChatRequestError(422, INVALID_SESSION_ID)
+    return session_id
+
+
+def parse_chat_request(body: bytes) -> ChatRequest:
+    """Validate a raw request body; `ChatRequestError` with the status and reason when it is unusable."""
+    payload = _json_object(body)
+    session_id = _session_id(payload)
+    text = payload.get("text")
     if not isinstance(text, str):
         raise ChatRequestError(422, "text phải là một chuỗi văn bản.")
     text = text.replace("\x00", "").strip()
@@ -109,7 +129,22 @@ def parse_chat_request(body: bytes) -> ChatRequest:
         raise ChatRequestError(422, "Bạn chưa nhập nội dung câu hỏi.")
     if len(text) > CHAT_MESSAGE_CHARS:
         raise ChatRequestError(422, f"Tin nhắn quá dài: tối đa {CHAT_MESSAGE_CHARS} ký tự, xin bạn viết ngắn lại.")
-    return ChatRequest(session_id=session_id, text=text)
+    commune = payload.get("commune")
+    if commune is not None and (not isinstance(commune, str) or not COMMUNE_CODE_PATTERN.match(commune)):
+        raise ChatRequestError(422, "commune phải là mã xã/phường (1–16 chữ không dấu, số hoặc dấu gạch).")
+    return ChatRequest(session_id=session_id, text=text, commune=commune)
+
+
+def over_limit(limits: ChatLimits, session_id: str, address: str | None) -> str | None:
+    """The reason to refuse one more message of `session_id` from `address` (None: serve it). Both limits count
+    the message, so a session that changes address, or an address that changes session, is still limited."""
+    by_session = limits.per_session.check(session_id)
+    by_address = limits.per_address.check(address) if address else Verdict.ALLOW
+    if by_session is not Verdict.ALLOW:
+        return TOO_MANY_FROM_SESSION
+    if by_address is not Verdict.ALLOW:
+        return TOO_MANY_FROM_ADDRESS
+    return None
 
 
 @router.post(
@@ -119,15 +154,42 @@ def parse_chat_request(body: bytes) -> ChatRequest:
     openapi_extra={"requestBody": {"required": True,
                                    "content": {"application/json": {"schema": ChatRequest.model_json_schema()}}}},
 )
-async def chat(request: Request, rasa: Rasa) -> ChatReply | JSONResponse:
-    """Forward one citizen message to Rasa as sender `web:<session_id>` and return its replies."""
+async def chat(request: Request, state: State) -> ChatReply | JSONResponse:
+    """Pass one citizen message to the conversation as sender `web:<session_id>` and return the replies: Rasa's,
+    or the degraded mode's when Rasa cannot answer (never empty)."""
     try:
         parsed = parse_chat_request(await request.body())
     except ChatRequestError as exc:
         return error_response(exc.status, exc.reason)
+    refused = over_limit(state.limits, parsed.session_id, request.client.host if request.client else None)
+    if refused is not None:
+        return error_response(429, refused)
+    metadata = {"commune": parsed.commune} if parsed.commune else None
+    reply = await state.entry.send(sender_id("web", parsed.session_id), parsed.text, metadata=metadata)
+    return ChatReply.model_validate({"messages": [m.to_dict() for m in reply.messages]})
+
+
+@router.post(
+    "/api/restart",
+    responses=ERROR_RESPONSES,
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["session_id"],
+        "properties": {"session_id": {"type": "string", "pattern": SESSION_ID_PATTERN.pattern}}}}}}},
+)
+async def restart(request: Request, state: State) -> JSONResponse:
+    """Forget the conversation of a widget session (the widget's ↻, after the citizen confirmed): Rasa's
+    `/restart` for sender `web:<session_id>`, sent from here because a typed "/restart" is only text (`bot.door`).
+    The session's tickets and their answers stay. `{"restarted": true}` when done; 503 with a reason when Rasa
+    cannot be reached."""
     try:
-        messages = await rasa.send(sender_id("web", parsed.session_id), parsed.text)
-    except RasaUnavailable as exc:
-        logger.warning("Rasa unavailable: %s", exc)
-        return error_response(503, "Trợ lý đang bận hoặc đang khởi động lại, bạn vui lòng thử lại sau ít phút.")
-    return ChatReply.model_validate({"messages": [m.to_dict() for m in messages]})
+        session_id = _session_id(_json_object(await request.body()))
+    except ChatRequestError as exc:
+        return error_response(exc.status, exc.reason)
+    refused = over_limit(state.limits, session_id, request.client.host if request.client else None)
+    if refused is not None:
+        return error_response(429, refused)
+    try:
+        await state.entry.restart(sender_id("web", session_id))
+    except RasaUnavailable:
+        return error_response(503, "Trợ lý đang bận, chưa bắt đầu lại được. Bạn vui lòng thử lại sau ít phút.")
+    return JSONResponse({"restarted": True})

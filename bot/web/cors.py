@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-WIDGET_API_PATHS = frozenset({"/api/chat", "/api/messages", "/api/events"})
+WIDGET_API_PATHS = frozenset({"/api/chat", "/api/restart", "/api/messages", "/api/events"})
 ALLOWED_METHODS = ("GET", "POST")
 ALLOWED_HEADERS = ("content-type", "last-event-id")
 PREFLIGHT_MAX_AGE_SECONDS = 600

@@ -8,17 +8,30 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
+from bot.entry import ConversationEntry
 from bot.rasa_client import RasaClient
+from bot.ratelimit import ChatRateLimiter
 from bot.settings import Settings
 
 
 @dataclass(frozen=True)
+class ChatLimits:
+    """The chat API's rate limits: per widget session, and per client address."""
+
+    per_session: ChatRateLimiter
+    per_address: ChatRateLimiter
+
+
+@dataclass(frozen=True)
 class GatewayState:
-    """The gateway's settings, database engine and Rasa client."""
+    """The gateway's settings, database engine, Rasa client, the citizens' entry into the conversation (through
+    the command door, with the degraded mode) and the chat API's rate limits."""
 
     settings: Settings
     engine: Engine
     rasa: RasaClient
+    entry: ConversationEntry
+    limits: ChatLimits
 
 
 def gateway_state(request: Request) -> GatewayState:

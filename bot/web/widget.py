@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -14,22 +15,26 @@ from fastapi.templating import Jinja2Templates
 WEB_DIR = Path(__file__).resolve().parent
 WIDGET_FILE = WEB_DIR / "static" / "widget.js"
 WIDGET_MAX_AGE_SECONDS = 3600
+GREETING_MARK = b"/*greeting-menu*/null"
+"""Where the served widget carries what its greeting offers (the gateway's `app.state.widget_greeting_menu`)."""
 
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 router = APIRouter()
 
 
-@lru_cache(maxsize=1)
-def widget_source() -> tuple[bytes, str]:
-    """The widget script and its strong ETag, read once per process."""
-    body = WIDGET_FILE.read_bytes()
+@lru_cache(maxsize=4)
+def widget_source(greeting_menu: str = "null") -> tuple[bytes, str]:
+    """The widget script with the greeting's buttons (JSON: `{"topics": [...], "examples": [...]}`) and its strong
+    ETag, built once per process."""
+    body = WIDGET_FILE.read_bytes().replace(GREETING_MARK, greeting_menu.encode("ascii"))
     return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
 @router.get("/widget.js", include_in_schema=False)
 def widget_js(request: Request) -> Response:
     """Serve the widget as JavaScript, cacheable for an hour and revalidated by ETag."""
-    body, etag = widget_source()
+    greeting_menu = getattr(request.app.state, "widget_greeting_menu", None)
+    body, etag = widget_source(json.dumps(greeting_menu) if greeting_menu else "null")
     headers = {
         "Cache-Control": f"public, max-age={WIDGET_MAX_AGE_SECONDS}",
         "ETag": etag,

@@ -23,6 +23,8 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.conversation.degraded import BUSY_TEXT
+from bot.conversation.topics import EXAMPLE_QUESTIONS, MENU
 from bot.knowledge.schema import KnowledgeEntry
 from bot.knowledge.store import load_knowledge
 from bot.messages import Button, Message
@@ -183,7 +185,8 @@ def test_clarify_button_then_thumbs_down_is_stored_and_offers_the_team(choosing_
     clicked_at = utcnow() - timedelta(seconds=1)
     with page.expect_request(lambda r: r.url.endswith("/api/chat")) as sent:
         widget(page, ".choice").filter(has_text="Chưa đúng ý").last.click()
-    assert json.loads(sent.value.post_data or "{}")["text"] == "/feedback_bad"
+    # an answer picked from a button is rated by its entry
+    assert json.loads(sent.value.post_data or "{}")["text"] == f'/feedback_bad{{"entry_id":"{entry.id}"}}'
     expect(first_new_reply(page, replies_before)).to_contain_text("chưa giúp được bạn")
     expect(widget(page, ".choice").filter(has_text="Có, nhờ Tổ hỗ trợ")).to_have_count(1)
     with Session(RunningAssistant.database()) as session:
@@ -292,15 +295,75 @@ def test_offline_phone_gets_a_polite_message_and_keeps_the_text(assistant: Runni
     expect(first_new_reply(page, replies_before)).to_contain_text("Trợ lý số")
 
 
-def test_new_conversation_button_starts_a_new_session(assistant: RunningAssistant, page: Page):
+def test_new_conversation_asks_first_and_keeps_the_session(assistant: RunningAssistant, page: Page):
     page.goto(f"{assistant.base_url}/demo")
     open_with_keyboard(page)
     say(page, "xin chào")
-    old_session = session_of(page)
-    widget(page, "button[aria-label='Bắt đầu cuộc trò chuyện mới']").click()
-    assert session_of(page) not in {old_session, None}
-    expect(widget(page, ".msg")).to_have_count(1)  # only the greeting is left
-    expect(widget(page, ".msg.bot")).to_contain_text("Trợ lý số của xã Yên Hòa")
+    session = session_of(page)
+    restart = widget(page, "button[aria-label='Bắt đầu cuộc trò chuyện mới']")
+    restart.click()
+    confirm = widget(page, ".confirm")
+    expect(confirm).to_be_visible()
+    assert focused(page) == "choice"  # the question has the focus: "Không, tiếp tục"
+    confirm.locator(".choice").filter(has_text="Không, tiếp tục").click()  # pressed by mistake: nothing lost
+    expect(confirm).to_be_hidden()
+    expect(widget(page, ".msg.user")).to_have_text(["xin chào"])
+
+    restart.click()
+    with page.expect_request(lambda r: r.url.endswith("/api/restart")) as sent:
+        confirm.locator(".choice").filter(has_text="Bắt đầu lại").click()
+    assert json.loads(sent.value.post_data or "{}") == {"session_id": session}
+    expect(widget(page, ".msg.user")).to_have_count(0)
+    expect(widget(page, ".msg.bot").first).to_contain_text("Trợ lý số của xã Yên Hòa")
+    assert session_of(page) == session  # the tickets' answers still reach this session
+    replies_before = widget(page, ".msg.bot").count()
+    widget(page, ".choice").filter(has_text="Phiếu của tôi").click()  # the tickets stay one tap away
+    expect(first_new_reply(page, replies_before)).to_contain_text("chưa gửi câu hỏi nào")
+
+
+def test_the_greeting_offers_the_topics_and_example_questions(assistant: RunningAssistant, page: Page):
+    page.goto(f"{assistant.base_url}/demo")
+    open_with_keyboard(page)
+    greeting = widget(page, ".msg.bot").first.locator("xpath=following-sibling::div[1]").locator(".choice")
+    expect(greeting).to_have_text([topic.title for topic in MENU])
+    examples = widget(page, ".msg.bot").nth(1)
+    expect(examples).to_have_text("Hoặc bấm một câu hỏi mẫu:")
+    expect(examples.locator("xpath=following-sibling::div[1]").locator(".choice")).to_have_text(
+        list(EXAMPLE_QUESTIONS))
+    assert widget(page, ".log").evaluate("el => el.scrollTop") == 0  # the greeting is read from its first line
+    page.screenshot(path=str(ARTIFACTS / "widget-greeting-360.png"))
+    replies_before = widget(page, ".msg.bot").count()
+    widget(page, ".choice").filter(has_text=EXAMPLE_QUESTIONS[0]).click()
+    expect(first_new_reply(page, replies_before)).to_contain_text("Nguồn:")
+
+
+def test_a_long_answer_opens_at_its_first_line_and_tab_reaches_its_buttons(assistant: RunningAssistant, page: Page,
+                                                                          knowledge: dict):
+    entry = knowledge["bhyt-tuyen-luat-moi-2025"]
+    page.goto(f"{assistant.base_url}/demo")
+    open_with_keyboard(page)
+    reply = say(page, entry.question)
+    expect(reply).to_contain_text(entry.answer.strip()[:40])
+    log = widget(page, ".log")
+    top = log.evaluate("(el, reply) => reply.getBoundingClientRect().top - el.getBoundingClientRect().top",
+                       reply.element_handle())
+    assert 0 <= top <= 16, top  # the answer's first line is at the top of the conversation
+    assert log.evaluate("el => el.scrollHeight - el.clientHeight - el.scrollTop") > 0  # not scrolled to its end
+    page.screenshot(path=str(ARTIFACTS / "widget-long-answer-360.png"))
+
+    buttons = widget(page, ".msg.user ~ .choices .choice:not([disabled])")
+    count = buttons.count()
+    assert count >= 2  # related questions and 👍/👎
+    widget(page, "#tls-input").focus()
+    page.keyboard.press("Tab")
+    assert focused(page) == "send"
+    titles = []
+    for _ in range(count):
+        page.keyboard.press("Tab")
+        titles.append(page.evaluate("() => document.activeElement.shadowRoot.activeElement.textContent"))
+    assert titles == buttons.all_text_contents()  # the answer's buttons, in order, right after "Gửi"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") != "trolyso-widget"  # then out of the widget
 
 
 class HostSite:
@@ -371,8 +434,8 @@ def test_allowed_partner_site_shows_the_servers_reason(partner: tuple[HostSite, 
     assert bubble_style == ["16px", "rgb(27, 27, 27)"]  # data-position="left"; dark text on the light data-color
     page.keyboard.type("xin chào")
     page.keyboard.press("Enter")
-    # Rasa is down: the gateway's 503 reason reaches the page because CORS allows this origin
-    expect(widget(page, ".msg.error")).to_contain_text("đang bận hoặc đang khởi động lại")
+    # Rasa is down: the gateway's degraded reply reaches the page because CORS allows this origin
+    expect(widget(page, ".msg.bot").last).to_contain_text(BUSY_TEXT[:60])
 
 
 def test_partner_site_not_allowed_is_blocked_by_the_browser(partner: tuple[HostSite, str], page: Page):

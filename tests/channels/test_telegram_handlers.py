@@ -51,8 +51,9 @@ class Channel:
 
 
 def settings_for(fake: FakeTelegram, rasa_url: str, **overrides: Any) -> Settings:
+    """The channel's settings; with Rasa down, the degraded mode only sends the busy reply (no retriever here)."""
     return Settings(telegram_bot_token=fake.token, telegram_api_base_url=fake.root_url, rasa_url=rasa_url,
-                    telegram_rate_limit_per_minute=RATE_LIMIT, **overrides)
+                    telegram_rate_limit_per_minute=RATE_LIMIT, degraded_answerer_wait_seconds=0, **overrides)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from bot.conversation.answering import OFFER_ESCALATION, Answerer, ConversationS
 from bot.conversation.buttons import FEEDBACK_BAD, FEEDBACK_GOOD, entry_payload
 from bot.conversation.input_check import classify_input
 from bot.conversation.replies import answer_messages
+from bot.conversation.topics import EXAMPLE_QUESTIONS
 from bot.knowledge.schema import KnowledgeEntry
 from bot.models import QuestionLog
 from bot.questionlog import record_question
@@ -32,11 +33,12 @@ def logged(engine: Engine) -> list[QuestionLog]:
 
 def test_answer_has_source_related_buttons_and_feedback(retriever: Retriever):
     entry = retriever.entries["bhyt-vssid-cai-dat"]
-    answer, feedback = answer_messages(entry, retriever.entries)
+    answer, feedback = answer_messages(entry, retriever.entries, 17)
     assert answer.text.startswith(entry.answer.strip()[:40])
     assert f"Nguồn: {entry.source_url}" in answer.text
     assert [b.payload for b in answer.buttons] == [entry_payload(i) for i in entry.related[:3]]
-    assert [b.payload for b in feedback.buttons] == [FEEDBACK_GOOD, FEEDBACK_BAD]
+    rated = '{"question":"17"}'  # the logged question the buttons rate, even when pressed later
+    assert [b.payload for b in feedback.buttons] == [FEEDBACK_GOOD + rated, FEEDBACK_BAD + rated]
 
 
 def test_related_buttons_are_at_most_three_and_skip_unknown_ids(retriever: Retriever):
@@ -104,6 +106,18 @@ def test_unreadable_messages_get_a_polite_reply_and_are_logged(answerer: Answere
     assert outcome.messages and outcome.messages[0].text
     assert outcome.slots["offer"] is None
     assert logged(engine)[0].decision == kind
+
+
+def test_a_number_alone_is_read_as_text_not_as_a_picture(answerer: Answerer, engine: Engine):
+    outcome = answerer.answer_text("123456", ConversationState(), "web", "s3")
+    assert "dãy số" in outcome.messages[0].text and "chỉ đọc được chữ" not in outcome.messages[0].text
+    assert logged(engine)[0].decision == "numbers"
+
+
+def test_a_typed_number_still_picks_an_offered_choice(answerer: Answerer):
+    entry_ids = list(answerer.retriever.entries)[:3]
+    outcome = answerer.answer_text("2", ConversationState(choices=tuple(entry_ids)), "web", "s3")
+    assert outcome.slots["context_entry"] == entry_ids[1]
 
 
 def test_long_message_asks_to_shorten_and_offers_the_team(answerer: Answerer):
@@ -188,3 +202,25 @@ def test_one_likely_candidate_is_offered_as_a_confirmation(entries: list[Knowled
     [message] = answerer.answer_text("cài vssid", ConversationState(), "web", "s9").messages
     assert message.text.startswith("Có phải bạn muốn hỏi")
     assert [b.payload for b in message.buttons] == [entry_payload("bhyt-vssid-cai-dat"), "/affirm"]
+
+
+@pytest.mark.parametrize("question", EXAMPLE_QUESTIONS)
+def test_the_greetings_example_questions_are_answered(answerer: Answerer, question: str):
+    outcome = answerer.answer_text(question, ConversationState(), "web", "examples")
+    assert outcome.slots["context_entry"], outcome.messages[0].text  # an answer: no choice list, no abstention
+
+
+@pytest.mark.parametrize("follow_up", ["thế còn vssid?", "mất phí không?", "cách cài vssid"])
+def test_one_message_is_retrieved_and_encoded_once(answerer: Answerer, monkeypatch: pytest.MonkeyPatch,
+                                                   follow_up: str):
+    first = answerer.answer_text("quên mật khẩu VNeID thì lấy lại thế nào", ConversationState(), "web", "s6")
+    state = ConversationState(context_entry=first.slots["context_entry"],
+                              context_question=first.slots["context_question"])
+    retriever = answerer.retriever
+    searches: list[str] = []
+    encodings: list[list[str]] = []
+    ranked, encode = retriever.ranked, retriever.embedder.encode_queries
+    monkeypatch.setattr(retriever, "ranked", lambda query, limit=10: searches.append(query) or ranked(query, limit))
+    monkeypatch.setattr(retriever.embedder, "encode_queries", lambda texts: encodings.append(texts) or encode(texts))
+    answerer.answer_text(follow_up, state, "web", "s6")
+    assert len(searches) == 1 and len(encodings) == 1

@@ -7,14 +7,20 @@ import pytest
 from bot.conversation.buttons import AFFIRM, CANCEL, DENY
 from bot.conversation.escalation_form import (
     PHONE_SKIPPED,
+    FilledForm,
+    ServiceTimes,
+    ask_commune_message,
     ask_consent_message,
     ask_question_message,
     check_commune,
     check_consent,
     check_phone,
     check_question,
+    confirm_commune_message,
+    create_escalation,
     phone_value,
 )
+from bot.escalations.intake import EscalationRequest
 from bot.province import Commune, load_province
 from tests.escalations.helpers import COMMUNES_FILE
 
@@ -109,3 +115,36 @@ def test_the_form_shows_the_question_it_will_send():
     assert [b.title for b in message.buttons] == ["Gửi câu hỏi này", "Huỷ"]
     assert [b.payload for b in message.buttons] == ["/affirm", "/cancel"]
     assert "gõ câu hỏi" in ask_question_message(None).text
+
+
+def test_a_known_commune_is_only_confirmed(communes: list[Commune]):
+    yen_hoa = next(c for c in communes if c.code == "SL08")
+    message = confirm_commune_message(yen_hoa)
+    assert message.text == ("Bạn ở Xã Yên Hòa phải không? Tôi sẽ gửi câu hỏi tới Tổ công nghệ số cộng đồng "
+                            "xã Yên Hòa.")
+    assert [(b.title, b.payload) for b in message.buttons] == [
+        ("Có, Xã Yên Hòa", '/inform{"commune":"SL08"}'), ("Chọn xã khác", DENY), ("Huỷ", CANCEL)]
+    assert check_commune("SL08", communes, yen_hoa).value == "SL08"  # the button
+    assert check_commune("có", communes, yen_hoa, "affirm").value == "SL08"  # a typed yes
+    other = check_commune("/deny", communes, yen_hoa, "deny")  # "Chọn xã khác": asked for the name
+    assert other.value is None and other.messages == [ask_commune_message()]
+    assert check_commune("tan lap", communes, yen_hoa).value == "SL03"  # or the name typed straight away
+
+
+def sent(code: str = "TL-7F3K2"):
+    def submit(_request: EscalationRequest) -> str:
+        return code
+    return submit
+
+
+def test_the_ticket_code_comes_with_what_happens_next_and_when(communes: list[Commune]):
+    tan_lap = next(c for c in communes if c.code == "SL03")
+    form = FilledForm(channel="web", chat_id="w-1", question="Làm sổ đỏ mất bao lâu?", commune=tan_lap, phone=None,
+                      consent=True, topic=None, transcript=[])
+    outcome = create_escalation(form, sent(), ServiceTimes(claim_hours=4, overdue_hours=24))
+    [message] = outcome.messages
+    assert "Mã phiếu của bạn: TL-7F3K2\n" in message.text
+    assert "sau 4 giờ chưa có cán bộ nhận, Tổ được nhắc; sau 24 giờ" in message.text
+    assert "qua khung trò chuyện này" in message.text
+    assert [(b.title, b.payload) for b in message.buttons] == [("Phiếu của tôi", "/ask_ticket_status")]
+    assert outcome.slots["ticket_code"] == "TL-7F3K2" and outcome.slots["home_commune"] == "SL03"  # remembered

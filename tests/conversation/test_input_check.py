@@ -23,6 +23,11 @@ def test_emoji_and_punctuation_only_have_no_text(text: str):
     assert classify_input(text) == "no_text"
 
 
+@pytest.mark.parametrize("text", ["123456", "0912 345 678", "2", "١٢٣"])
+def test_numbers_only_are_numbers_not_a_missing_text(text: str):
+    assert classify_input(text) == "numbers"
+
+
 def test_long_message_is_too_long():
     text = "Tôi muốn hỏi về cách cài VssID. " * 40
     assert len(text) > ANSWERABLE_QUESTION_CHARS

@@ -160,7 +160,8 @@ def test_editing_and_reviewing_an_entry_are_validated_written_and_published(clie
     entry = next(e.entry for e in load_knowledge(knowledge_dir).entries if e.entry.id == "bhyt-vssid-la-gi")
     path = "/dashboard/knowledge/bhyt-vssid-la-gi"
     form = {"question": entry.question, "alternates": "\n".join(entry.alternates), "source_url": entry.source_url,
-            "answer": entry.answer + "\nỨng dụng có cả trên máy tính bảng."}
+            "answer": entry.answer + "\nỨng dụng có cả trên máy tính bảng.", "title": entry.title or "",
+            "review_note": entry.review_note or ""}
     bad = post(admin, path, {**form, "alternates": entry.alternates[0]}, token_page=path)
     assert bad.status_code == 422 and "Cần ít nhất 3 cách hỏi khác (hiện có 1)" in bad.text
     assert post(admin, path, form, token_page=path).status_code == 303
@@ -170,7 +171,8 @@ def test_editing_and_reviewing_an_entry_are_validated_written_and_published(clie
     assert retriever.entries["bhyt-vssid-la-gi"].answer == saved.answer
 
     today = client.app.state.dashboard.today()
-    assert post(admin, f"{path}/reviewed", token_page=path).status_code == 303
+    assert post(admin, f"{path}/reviewed", {"review_note": "Đối chiếu với baohiemxahoi.gov.vn."},
+                token_page=path).status_code == 303
     reviewed = next(e.entry for e in load_knowledge(knowledge_dir).entries if e.entry.id == "bhyt-vssid-la-gi")
     assert (reviewed.reviewed_on, reviewed.review_by) == (today, add_months(today, 6))
     assert sync.refresh_if_changed().upserted == ["bhyt-vssid-la-gi"]

@@ -8,10 +8,12 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from bot.analytics import build_overview
+from bot.analytics import build_overview, question_topic, share_text
 from bot.escalations.workflow import Workflow
 from bot.models import Escalation
 from bot.questionlog import record_feedback, record_question
+from bot.web.dashboard import charts
+from bot.web.dashboard.charts import nice_scale
 from tests.dashboard.helpers import escalate
 
 
@@ -48,7 +50,7 @@ def test_the_figures(client: TestClient, settings):
     assert data.questions == 7 and data.escalations == 2
     assert dict(data.decisions) == {"answer": 3, "clarify": 1, "abstain": 2, "other": 1}
     totals = {topic: sum(days) for topic, days in data.questions_per_day.items()}
-    assert totals == {"public_services": 1, "cashless_payment": 2, "health_insurance": 2, "other": 2}
+    assert totals == {"public_services": 1, "health_insurance": 2, "other": 4}  # abstentions: topic unknown
     assert len(data.days) == 8 and all(len(v) == 8 for v in data.questions_per_day.values())
     assert data.ratings["assistant"] == {"good": 2, "bad": 1} and data.ratings["team"] == {"good": 1}
     assert dict((name, dict(counts)) for name, counts in data.by_commune) == {
@@ -63,10 +65,53 @@ def test_the_page_draws_svg_charts_without_external_resources(client: TestClient
     client.app.state.dashboard.clock.now += timedelta(minutes=1)  # the records were made after the clock was set
     page = browser_for("viewer").get("/dashboard/", params={"days": "7"}).text
     assert page.count('<svg class="chart"') == 3 and "<title>Số câu hỏi mỗi ngày theo chương trình</title>" in page
-    assert "Bảo hiểm y tế điện tử" in page and "Thanh toán không dùng tiền mặt" in page
+    assert "Bảo hiểm y tế điện tử" in page and "Dịch vụ công trực tuyến" in page and "Khác / chưa rõ" in page
     assert "30 phút" in page and "1 giờ 30 phút" in page
     overdue = page[page.index("Phiếu quá hạn chưa ai nhận</h2>"):]
     assert late in overdue and fast not in overdue and "Phường Sơn Lâm" in overdue
     assert "67%" in page  # 👍 share of the assistant's answers
     assert not re.search(r'(src|href)="(https?:)?//', page)  # no CDN, nothing loaded from elsewhere
     assert browser_for("admin").get("/dashboard/", params={"days": "90"}).status_code == 200
+
+
+def test_one_rounding_rule_for_shares():
+    assert [share_text(p, w) for p, w in ((1, 300), (0, 5), (2, 3), (1, 10), (999, 10_000), (5, 0))] == [
+        "0,3%", "0%", "67%", "10%", "10%", "—"]
+
+
+def test_the_headline_card_and_the_section_round_the_escalation_share_alike(client: TestClient, settings,
+                                                                           browser_for):
+    engine = client.app.state.dashboard.engine
+    for number in range(299):
+        record_question("web", f"s{number}", "câu hỏi", "answer", "bhyt-vssid-la-gi", 0.9, {}, False,
+                        engine=engine, settings=settings)
+    escalate(engine, settings, "Chữ ký số cá nhân đăng ký ở đâu?")
+    client.app.state.dashboard.clock.now += timedelta(minutes=1)
+    page = browser_for("admin").get("/dashboard/", params={"days": "7"}).text
+    assert page.count("(0,3% số câu hỏi)") == 2 and "0% số câu hỏi" not in page
+
+
+def test_the_axis_is_a_nice_scale_from_the_data():
+    assert nice_scale(2089) == (2500, 500)
+    assert nice_scale(7) == (8, 2) and nice_scale(3) == (3, 1) and nice_scale(0) == (1, 1)
+    assert nice_scale(100) == (100, 20) and nice_scale(101) == (150, 50)
+    chart = str(charts.stacked_columns(["01/12", "02/12"], {"health_insurance": [2089, 40]},
+                                       {"health_insurance": "BHYT"}, "Số câu hỏi"))
+    axis = re.findall(r'text-anchor="end" font-size="11" fill="#5f6368">([\d.]+)</text>', chart)
+    assert axis == ["0", "500", "1.000", "1.500", "2.000", "2.500"]
+
+
+def test_a_question_the_knowledge_does_not_cover_gets_no_topic_from_its_nearest_entry(client: TestClient, settings):
+    engine = client.app.state.dashboard.engine
+    pension = {"reason": "not_covered", "candidates": [{"entry_id": "kns-ket-noi-wifi"}]}
+    ambiguous = {"reason": "ambiguous", "candidates": [{"entry_id": "bhyt-vssid-la-gi"}]}
+    for text, scores in (("lương hưu tháng này bao giờ có", pension), ("vssid", ambiguous)):
+        record_question("web", "s", text, "abstain", None, 0.4, scores, False, engine=engine, settings=settings)
+    services = client.app.state.dashboard
+    now = services.clock() + timedelta(minutes=1)
+    entries = [located.entry for located in services.knowledge.load().entries]
+    data = build_overview(engine, services.province, entries, now - timedelta(days=1), now, timedelta(hours=24))
+    totals = {topic: sum(days) for topic, days in data.questions_per_day.items()}
+    assert totals == {"health_insurance": 1, "other": 1}
+    assert question_topic("clarify", None, {"candidates": [{"entry_id": "x"}]}, {"x": "digital_skills"}) == \
+        "digital_skills"

@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.escalations.intake import escalation_status, submit_escalation
+from bot.escalations.intake import citizen_tickets, escalation_status, submit_escalation
+from bot.escalations.routing import dispatch_team_notices
 from bot.escalations.states import InvalidTransition
 from bot.escalations.workflow import NotTeamMember, UnknownTicket, Workflow, WorkflowError
 from bot.models import AuditLog, Escalation
 from bot.settings import Settings
-from tests.escalations.helpers import request
+from tests.escalations.helpers import RecordingNotifier, request
 
 
 def submit(engine: Engine, settings: Settings, **changes: object) -> str:
@@ -144,3 +145,42 @@ def test_team_queue_lists_waiting_tickets_oldest_first(workflow: Workflow, engin
     workflow.answer(done, "tanlap_lan", "Xong.")
     assert [t.ticket_code for t in workflow.queue("SL03")] == [first, second]
     assert [t.ticket_code for t in workflow.queue("SL05")] == [other]
+
+
+def test_the_citizen_reopens_an_answered_ticket_and_the_team_is_told_again(workflow: Workflow, engine: Engine,
+                                                                          settings: Settings) -> None:
+    code = submit(engine, settings, channel="web", chat_id="w-1")
+    workflow.claim(code, "tanlap_lan")
+    workflow.answer(code, "tanlap_lan", "Bạn mở VNeID, chọn «Quên mật khẩu».")
+    notifier = RecordingNotifier()
+    dispatch_team_notices(workflow, notifier)  # the first notice
+    with pytest.raises(UnknownTicket):
+        workflow.reopen(code, "web", "w-2")  # another citizen's ticket
+    workflow.reopen(code, "web", "w-1")
+    view = workflow.get(code)
+    assert (view.status, view.assignee, view.answered_at) == ("open", None, None)
+    assert [t.ticket_code for t in workflow.queue("SL03")] == [code]  # back in the team's queue
+    notifier.sent.clear()
+    [notice] = dispatch_team_notices(workflow, notifier)
+    assert notice.message.text.splitlines()[0] == f"🔁 Người dân mở lại phiếu — phiếu {code}"
+    assert "Câu trả lời trước của tổ chưa giúp được người dân: Bạn mở VNeID" in notice.message.text
+    with pytest.raises(InvalidTransition, match="'open' to 'open'"):
+        workflow.reopen(code, "web", "w-1")  # waiting already
+    answered = workflow.answer(code, "tanlap_hung", "Bạn mang căn cước ra xã, cán bộ giúp bạn.")
+    assert answered.answered == [code] and workflow.get(code).answer.startswith("Bạn mang căn cước")
+    workflow.close(code, "tanlap_hung")
+    workflow.reopen(code, "web", "w-1")  # a closed ticket may be reopened too
+    assert workflow.get(code).status == "open"
+
+
+def test_a_citizens_tickets_newest_first(workflow: Workflow, engine: Engine, settings: Settings) -> None:
+    first = submit(engine, settings, channel="web", chat_id="w-1")
+    submit(engine, settings, channel="web", chat_id="w-2", question="Câu hỏi của người khác về VNeID")
+    second = submit(engine, settings, channel="web", chat_id="w-1", commune="SL01",
+                    question="Chuyển khoản nhầm thì lấy lại thế nào?")
+    workflow.answer(first, "tanlap_lan", "Đã trả lời.")
+    views = citizen_tickets("web", "w-1", engine=engine, settings=settings)
+    assert [(v.ticket_code, v.status, v.commune_name) for v in views] == [
+        (second, "open", "Phường Sơn Lâm"), (first, "answered", "Xã Tân Lập")]
+    assert citizen_tickets("telegram", "w-1", engine=engine, settings=settings) == []
+    assert [v.ticket_code for v in citizen_tickets("web", "w-1", engine=engine, settings=settings, limit=1)] == [second]

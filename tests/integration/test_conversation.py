@@ -73,8 +73,9 @@ def test_question_answered_with_its_source(assistant: RunningAssistant, knowledg
     assert entry.answer.strip()[:60] in messages[0]["text"]
     assert f"Nguồn: {entry.source_url}" in messages[0]["text"]
     assert [entry_of(p) for p in payloads(messages[:1])] == entry.related[:3]
-    assert payloads(messages[-1:]) == ["/feedback_good", "/feedback_bad"]
     row = latest_question(question)
+    rated = f'{{"question":"{row.id}"}}'  # the 👍/👎 name the answer they are shown under
+    assert payloads(messages[-1:]) == [f"/feedback_good{rated}", f"/feedback_bad{rated}"]
     assert (row.decision, row.entry_id, row.context_used) == ("answer", entry.id, False)
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from fastapi.testclient import TestClient
 
+from bot.conversation.topics import greeting_menu
 from bot.web.chat_api import SESSION_ID_PATTERN
-from bot.web.widget import WIDGET_FILE
+from bot.web.widget import GREETING_MARK, WIDGET_FILE
 
 
 def test_widget_js_is_javascript_with_cache_headers(client: TestClient):
@@ -16,7 +18,10 @@ def test_widget_js_is_javascript_with_cache_headers(client: TestClient):
     assert response.headers["content-type"] == "text/javascript; charset=utf-8"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert re.fullmatch(r"public, max-age=\d+", response.headers["cache-control"])
-    assert response.content == WIDGET_FILE.read_bytes()
+    # the file as written, with the greeting's topics and example questions written in by the gateway
+    menu = json.dumps(greeting_menu()).encode("ascii")
+    assert response.content == WIDGET_FILE.read_bytes().replace(GREETING_MARK, menu)
+    assert GREETING_MARK in WIDGET_FILE.read_bytes() and GREETING_MARK not in response.content
 
 
 def test_widget_js_revalidates_with_etag(client: TestClient):

@@ -7,6 +7,7 @@ the channel's parts (Rasa client, team groups, outbound notifier, team job) for 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import signal
@@ -24,10 +25,11 @@ from bot.channels.telegram.keyboards import CallbackPayloads
 from bot.channels.telegram.outbound import ChannelOutbound
 from bot.channels.telegram.sender import api_urls
 from bot.channels.telegram.team import TeamHandlers
-from bot.channels.telegram.teamloop import TeamLoop
+from bot.channels.telegram.teamloop import TeamLoop, team_loop_lease
 from bot.channels.telegram.updates import PerChatUpdateProcessor
 from bot.channels.zalo import ZaloSender, zalo_sender
-from bot.db import get_engine
+from bot.conversation.citizen_entry import citizen_entry
+from bot.db import DATABASE_UNREACHABLE_ERRORS, get_engine
 from bot.escalations.workflow import Workflow
 from bot.rasa_client import RasaClient
 from bot.ratelimit import ChatRateLimiter
@@ -59,8 +61,10 @@ def build_application(settings: Settings, workflow: Workflow | None = None) -> t
     )
     workflow = workflow or Workflow(get_engine(settings.database_url), settings)
     payloads = CallbackPayloads()
+    rasa = RasaClient(settings.rasa_urls, timeout=settings.rasa_timeout_seconds)
     handlers = ChannelHandlers(
-        rasa=RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds),
+        rasa=rasa,
+        entry=citizen_entry(rasa, settings, workflow.engine),
         payloads=payloads,
         limiter=ChatRateLimiter(settings.telegram_rate_limit_per_minute),
         team=TeamHandlers(workflow, ChannelOutbound(settings, workflow.engine, payloads,
@@ -137,7 +141,8 @@ async def run_channel(settings: Settings, stop: asyncio.Event, workflow: Workflo
             await start_receiving(application, settings)
             await application.start()
             health.listen(settings.telegram_health_port)
-            schedule_team_job(application, TeamLoop(team.workflow, team.outbound.notifier()),
+            lease = team_loop_lease(team.workflow, settings.team_loop_interval_seconds)
+            schedule_team_job(application, TeamLoop(team.workflow, team.outbound.notifier(), lease),
                               settings.team_loop_interval_seconds)
             logger.info("Telegram channel ready: @%s, %s", application.bot.username, mode)
             try:
@@ -147,6 +152,8 @@ async def run_channel(settings: Settings, stop: asyncio.Event, workflow: Workflo
                 if application.updater is not None:
                     await application.updater.stop()
                 await application.stop()
+                with contextlib.suppress(*DATABASE_UNREACHABLE_ERRORS):  # else it expires by itself
+                    await asyncio.to_thread(lease.release)
     finally:
         await team.outbound.aclose()
         await handlers.rasa.aclose()

@@ -30,10 +30,15 @@ from bot.channels.telegram import texts
 from bot.channels.telegram.groups import addresses_bot, is_group, without_mention
 from bot.channels.telegram.keyboards import CallbackPayloads, inline_keyboard
 from bot.channels.telegram.sender import send_bot_message, send_html
+from bot.conversation.degraded import busy_reply
+from bot.conversation.standing import is_button_command, is_standing_payload
 from bot.conversation.topics import menu_buttons
+from bot.door import CommandDoor
+from bot.entry import ConversationEntry
 from bot.limits import CHAT_MESSAGE_CHARS
 from bot.masking import mask_id
-from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.messages import Message as BotMessage
+from bot.rasa_client import RasaClient
 from bot.ratelimit import ChatRateLimiter, Verdict
 from bot.sender_ids import sender_id
 
@@ -61,12 +66,16 @@ async def acknowledge(query: CallbackQuery) -> None:
 
 
 class ChannelHandlers:
-    """The Telegram channel's handlers, sharing one Rasa client, payload map and rate limiter."""
+    """The Telegram channel's handlers, sharing one Rasa client, entry into the conversation, payload map and rate
+    limiter. The entry (default: the command door, and only the "busy" reply when Rasa cannot answer) passes
+    typed text through the command door and pressed buttons as the payloads Telegram vouches for."""
 
     def __init__(
-        self, rasa: RasaClient, payloads: CallbackPayloads, limiter: ChatRateLimiter, team: TeamHandlers | None = None
+        self, rasa: RasaClient, payloads: CallbackPayloads, limiter: ChatRateLimiter, team: TeamHandlers | None = None,
+        entry: ConversationEntry | None = None,
     ) -> None:
         self.rasa = rasa
+        self.entry = entry or ConversationEntry(rasa, CommandDoor(is_standing_payload, is_button_command), busy_reply)
         self.payloads = payloads
         self.limiter = limiter
         self.team = team
@@ -124,7 +133,7 @@ class ChannelHandlers:
 
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/huy: ask Rasa to cancel whatever form is in progress."""
-        await self._converse(context.bot, message_of(update).chat.id, texts.CANCEL_REQUEST, texts.CANCELLED)
+        await self._converse(context.bot, message_of(update).chat.id, texts.CANCEL_REQUEST)
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command the bot does not have."""
@@ -157,7 +166,7 @@ class ChannelHandlers:
         if payload is None:
             await send_html(context.bot, chat.id, texts.BUTTON_EXPIRED)
         else:
-            await self._converse(context.bot, chat.id, payload)
+            await self._converse(context.bot, chat.id, payload, pressed=True)
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Photos, voice, stickers, locations, files...: explain that only text is understood."""
@@ -176,19 +185,16 @@ class ChannelHandlers:
                 await send_html(context.bot, chat.id, texts.SOMETHING_WRONG)
 
     async def _welcome(self, bot: Bot, chat_id: int) -> None:
+        self.entry.offer(sender_id("telegram", chat_id), [BotMessage(texts.WELCOME, menu_buttons())])
         await send_html(bot, chat_id, texts.WELCOME, inline_keyboard(menu_buttons(), self.payloads))
 
-    async def _converse(self, bot: Bot, chat_id: int, text: str, if_silent: str = texts.NOT_UNDERSTOOD) -> None:
-        """Send `text` to Rasa as this chat and relay its answers (`if_silent` when it has none)."""
+    async def _converse(self, bot: Bot, chat_id: int, text: str, pressed: bool = False) -> None:
+        """Send `text` (a `pressed` button's payload, or typed) to the conversation as this chat and relay the
+        replies (the degraded mode's when Rasa cannot answer)."""
         with contextlib.suppress(TelegramError):
             await bot.send_chat_action(chat_id, ChatAction.TYPING)
-        try:
-            messages = await self.rasa.send(sender_id("telegram", chat_id), text)
-        except RasaUnavailable as exc:
-            logger.warning("Rasa unavailable while answering chat %s: %r", mask_id(chat_id), exc.__cause__ or exc)
-            await send_html(bot, chat_id, texts.RASA_DOWN)
-            return
-        if not messages:
-            await send_html(bot, chat_id, if_silent)
-        for message in messages:
+        reply = await self.entry.send(sender_id("telegram", chat_id), text, pressed=pressed)
+        if reply.degraded:
+            logger.info("degraded reply to chat %s", mask_id(chat_id))
+        for message in reply.messages:
             await send_bot_message(bot, chat_id, message, self.payloads)

@@ -1,7 +1,9 @@
 """The Telegram channel's periodic team job: announce new escalations in their team's group, remind
 teams of unclaimed tickets, report overdue ones to the provincial ICT department.
 
-The channel schedules `TeamLoop.run_job` on PTB's job queue every `TEAM_LOOP_INTERVAL_SECONDS`.
+The channel schedules `TeamLoop.run_job` on PTB's job queue every `TEAM_LOOP_INTERVAL_SECONDS`. With several
+instances of the channel (behind a load balancer, in webhook mode), only the holder of the `team-loop` database
+lease runs a round, so that no notice, reminder or overdue notice is posted twice.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from telegram.ext import ContextTypes
 
@@ -17,29 +20,45 @@ from bot.delivery import Notifier
 from bot.escalations.routing import dispatch_team_notices
 from bot.escalations.sla import send_sla_messages, sla_check
 from bot.escalations.workflow import Workflow
+from bot.leases import Lease
 
 logger = logging.getLogger(__name__)
+TEAM_LOOP_LEASE = "team-loop"
+LEASE_ROUNDS = 3
+"""The lease lasts this many rounds: another instance takes the job over that long after its holder stopped."""
+
+
+def team_loop_lease(workflow: Workflow, interval_seconds: float) -> Lease:
+    """The lease of the team job on the workflow's database, lasting `LEASE_ROUNDS` rounds of `interval_seconds`."""
+    return Lease(workflow.engine, TEAM_LOOP_LEASE, timedelta(seconds=interval_seconds * LEASE_ROUNDS))
 
 
 @dataclass(frozen=True)
 class TeamRound:
-    """What one round did: tickets announced, reminded, reported overdue, and messages that failed."""
+    """What one round did: tickets announced, reminded, reported overdue, and messages that failed; `skipped`
+    when another instance holds the team job's lease."""
 
     announced: list[str]
     reminded: list[str]
     overdue: list[str]
     failed: int
+    skipped: bool = False
 
 
 class TeamLoop:
-    """Runs `dispatch_team_notices` and `sla_check` (times from the workflow's clock)."""
+    """Runs `dispatch_team_notices` and `sla_check` (times from the workflow's clock), while holding `lease`
+    (None: unconditionally, for a single instance)."""
 
-    def __init__(self, workflow: Workflow, notifier: Notifier) -> None:
+    def __init__(self, workflow: Workflow, notifier: Notifier, lease: Lease | None = None) -> None:
         self.workflow = workflow
         self.notifier = notifier
+        self.lease = lease
 
     def run_once(self) -> TeamRound:
-        """One round (blocking: database and sends; run it in a worker thread)."""
+        """One round (blocking: database and sends; run it in a worker thread); skipped when another instance
+        holds the lease."""
+        if self.lease is not None and not self.lease.acquire():
+            return TeamRound([], [], [], 0, skipped=True)
         announced = dispatch_team_notices(self.workflow, self.notifier)
         report = sla_check(self.workflow)
         failed = send_sla_messages(self.workflow, report, self.notifier)

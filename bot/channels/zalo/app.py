@@ -21,6 +21,7 @@ from bot.channels.zalo.handlers import ZaloHandlers
 from bot.channels.zalo.sender import ZaloSender, zalo_sender
 from bot.channels.zalo.server import ChannelServer, finish, secret_checker, signature_checker
 from bot.channels.zalo.updates import parse_bot_update, parse_oa_event
+from bot.conversation.citizen_entry import citizen_entry
 from bot.db import get_engine, migrate
 from bot.rasa_client import RasaClient
 from bot.ratelimit import ChatRateLimiter
@@ -135,8 +136,9 @@ async def run_channel(settings: Settings, stop: asyncio.Event) -> None:
     sender = zalo_sender(settings, engine)
     if sender is None:
         raise ValueError("neither ZALO_BOT_TOKEN nor a Zalo Official Account is configured")
-    rasa = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
-    handlers = ZaloHandlers(rasa, sender, engine, ChatRateLimiter(settings.zalo_rate_limit_per_minute))
+    rasa = RasaClient(settings.rasa_urls, timeout=settings.rasa_timeout_seconds)
+    handlers = ZaloHandlers(rasa, sender, engine, ChatRateLimiter(settings.zalo_rate_limit_per_minute),
+                            citizen_entry(rasa, settings, engine))
     channel = ZaloChannel(settings, sender, handlers)
     health, webhook = ChannelServer(), ChannelServer()
     health.add_health(channel.health)

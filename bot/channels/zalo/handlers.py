@@ -25,11 +25,15 @@ from bot.channels.zalo.oa import OaApiError, OutsideReplyWindow
 from bot.channels.zalo.options import picked_option
 from bot.channels.zalo.sender import ZaloSender
 from bot.channels.zalo.updates import OA_CHAT_PREFIX, Incoming
+from bot.conversation.degraded import busy_reply
+from bot.conversation.standing import is_button_command, is_standing_payload
 from bot.conversation.topics import menu_buttons
+from bot.door import CommandDoor
+from bot.entry import ConversationEntry
 from bot.limits import CHAT_MESSAGE_CHARS
 from bot.masking import mask_id
 from bot.messages import Message
-from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.rasa_client import RasaClient
 from bot.ratelimit import ChatRateLimiter, Verdict
 from bot.sender_ids import sender_id
 
@@ -65,8 +69,12 @@ class ChatLocks:
 class ZaloHandlers:
     """Answers citizens' Zalo messages through the conversation engine."""
 
-    def __init__(self, rasa: RasaClient, sender: ZaloSender, engine: Engine, limiter: ChatRateLimiter) -> None:
+    def __init__(self, rasa: RasaClient, sender: ZaloSender, engine: Engine, limiter: ChatRateLimiter,
+                 entry: ConversationEntry | None = None) -> None:
+        """`entry` (default: the command door, and only the "busy" reply when Rasa cannot answer) is how messages
+        reach the conversation: typed text through the command door, a picked option as the payload offered."""
         self.rasa = rasa
+        self.entry = entry or ConversationEntry(rasa, CommandDoor(is_standing_payload, is_button_command), busy_reply)
         self.sender = sender
         self.limiter = limiter
         self._engine = engine
@@ -121,7 +129,7 @@ class ZaloHandlers:
         else:
             options = await asyncio.to_thread(offered_options, self._engine, chat_id)
             picked = picked_option(text, options)
-            await self._converse(chat_id, picked.payload if picked else text)
+            await self._converse(chat_id, picked.payload if picked else text, pressed=picked is not None)
 
     async def _command(self, chat_id: str, text: str) -> None:
         """/help, /huy; any other "/…" text gets the list of what works."""
@@ -129,20 +137,18 @@ class ZaloHandlers:
         if command == "/help":
             await self._say(chat_id, texts.HELP)
         elif command == "/huy":
-            await self._converse(chat_id, texts.CANCEL_REQUEST, texts.CANCELLED)
+            await self._converse(chat_id, texts.CANCEL_REQUEST)
         else:
             await self._say(chat_id, texts.UNKNOWN_COMMAND)
 
-    async def _converse(self, chat_id: str, text: str, if_silent: str = texts.NOT_UNDERSTOOD) -> None:
-        """Send `text` to Rasa as this chat and relay its answers (`if_silent` when it has none)."""
+    async def _converse(self, chat_id: str, text: str, pressed: bool = False) -> None:
+        """Send `text` (a `pressed` option's payload, or typed) to the conversation as this chat and relay the
+        replies (the degraded mode's when Rasa cannot answer)."""
         await self._typing(chat_id)
-        try:
-            messages = await self.rasa.send(sender_id("zalo", chat_id), text)
-        except RasaUnavailable as exc:
-            logger.warning("Rasa unavailable while answering Zalo chat %s: %r", mask_id(chat_id), exc.__cause__ or exc)
-            await self._say(chat_id, texts.RASA_DOWN)
-            return
-        await self._send(chat_id, messages or [Message(if_silent)])
+        reply = await self.entry.send(sender_id("zalo", chat_id), text, pressed=pressed)
+        if reply.degraded:
+            logger.info("degraded reply to Zalo chat %s", mask_id(chat_id))
+        await self._send(chat_id, reply.messages)
 
     async def _typing(self, chat_id: str) -> None:
         """"Typing…" while the answer is prepared (best effort)."""

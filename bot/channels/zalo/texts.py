@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.conversation.degraded import BUSY_TEXT
+
 WELCOME = (
     "Xin chào bạn! Tôi là Trợ lý số, trợ lý tự động giúp bà con dùng các dịch vụ số.\n\n"
     "Bạn cứ nhắn câu hỏi bằng lời của mình, có dấu hay không dấu đều được. Hoặc chọn một chủ đề:"
@@ -21,7 +23,6 @@ HELP = (
 UNKNOWN_COMMAND = "Tôi chưa có lệnh này. Bạn gõ /help để xem cách dùng, hoặc cứ nhắn câu hỏi bình thường nhé."
 
 CANCEL_REQUEST = "huỷ"
-CANCELLED = "Đã huỷ việc đang làm. Bạn cần hỏi gì thêm cứ nhắn nhé."
 
 TEXT_ONLY = (
     "Xin lỗi bạn, hiện tôi mới chỉ đọc được tin nhắn chữ, chưa xem được ảnh, nhãn dán, tiếng nói hay tệp. "
@@ -32,12 +33,9 @@ TOO_LONG = "Tin nhắn dài quá ({limit} ký tự trở xuống thôi ạ). B�
 
 PLEASE_WAIT = "Bạn nhắn hơi nhanh, xin chờ khoảng một phút rồi nhắn tiếp nhé. Tôi sẽ trả lời từng câu một."
 
-RASA_DOWN = (
-    "Xin lỗi bạn, Trợ lý số đang bận hoặc đang khởi động lại nên chưa trả lời được. "
-    "Bạn vui lòng nhắn lại sau ít phút nhé."
-)
+RASA_DOWN = BUSY_TEXT
+"""The degraded mode's reply when nothing can be answered (the conversation's own wording, on every channel)."""
 
-NOT_UNDERSTOOD = "Xin lỗi, tôi chưa hiểu ý bạn. Bạn có thể viết lại câu hỏi ngắn gọn hơn được không ạ?"
 
 SOMETHING_WRONG = "Xin lỗi bạn, tôi vừa gặp trục trặc khi trả lời. Bạn vui lòng nhắn lại sau ít phút nhé."
 

@@ -28,6 +28,7 @@ from bot.web.dashboard.security import (
 from bot.web.widget import WEB_DIR
 
 STYLESHEET = WEB_DIR / "static" / "dashboard.css"
+SCRIPT = WEB_DIR / "static" / "dashboard.js"
 ERROR_TITLES = {400: "Yêu cầu không hợp lệ", 403: "Không có quyền truy cập", 404: "Không tìm thấy",
                 409: "Dữ liệu vừa thay đổi"}
 
@@ -58,6 +59,11 @@ def stylesheet() -> FileResponse:
     return FileResponse(STYLESHEET, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
 
 
+def script() -> FileResponse:
+    """The dashboard's only script: the live count of new tickets (the pages work without it)."""
+    return FileResponse(SCRIPT, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
+
+
 def install_dashboard(app: FastAPI, settings: Settings, engine: Engine, notifier_factory: NotifierFactory) -> None:
     """Add the dashboard to the gateway `app`; `notifier_factory` builds the notifier of team answers."""
     app.state.dashboard = DashboardServices.create(settings, engine, notifier_factory)
@@ -67,5 +73,6 @@ def install_dashboard(app: FastAPI, settings: Settings, engine: Engine, notifier
     app.add_exception_handler(DashboardError, _refused)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_api_route(f"{PREFIX}/static/dashboard.css", stylesheet, include_in_schema=False)
+    app.add_api_route(f"{PREFIX}/static/dashboard.js", script, include_in_schema=False)
     for module in (auth, overview, gaps, drafts, knowledge, escalations, exports):
         app.include_router(module.router)

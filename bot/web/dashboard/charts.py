@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+from bot.analytics import share_text
+
 PALETTE = ("#1f6f8b", "#e07a1f", "#3a8f4b", "#a3161a", "#6b4fa0", "#8a8a8a")
 AXIS = "#5f6368"
 GRID = "#e3e3e3"
@@ -20,15 +22,21 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
     return Markup(head + "".join(body) + "</svg>")
 
 
-def _nice_max(value: int) -> int:
-    """A round upper bound for an axis (1, 2, 5 × 10ⁿ)."""
-    if value <= 5:
-        return max(value, 1)
-    magnitude = int(10 ** (len(str(value)) - 1))
-    for step in (1, 2, 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
-    return value
+MAX_TICKS = 5
+"""An axis shows at most this many steps above 0."""
+
+
+def nice_scale(value: int) -> tuple[int, int]:
+    """(top, step) of an axis for data up to `value`: the smallest step of 1, 2 or 5 × 10ⁿ that reaches it in at
+    most `MAX_TICKS` steps, and the first multiple of it at or above `value` (2,089 → 2,500 by 500)."""
+    if value <= 0:
+        return 1, 1
+    magnitude = 1
+    while True:
+        for step in (magnitude, 2 * magnitude, 5 * magnitude):
+            if -(-value // step) <= MAX_TICKS:
+                return -(-value // step) * step, step
+        magnitude *= 10
 
 
 def stacked_columns(labels: Sequence[str], series: dict[str, list[int]], names: dict[str, str], title: str,
@@ -38,16 +46,15 @@ def stacked_columns(labels: Sequence[str], series: dict[str, list[int]], names: 
     height += (len(series) + 1) // 2 * 22
     plot_h = 300 - bottom - top
     totals = [sum(values[i] for values in series.values()) for i in range(len(labels))]
-    top_value = _nice_max(max(totals, default=0))
+    top_value, step = nice_scale(max(totals, default=0))
     slot = (width - left - 8) / max(len(labels), 1)
     bar = max(2.0, slot * 0.7)
     body = []
-    for tick in range(5):
-        value = top_value * tick / 4
-        y = top + plot_h - plot_h * tick / 4
+    for value in range(0, top_value + 1, step):
+        y = top + plot_h - plot_h * value / top_value
         body.append(f'<line x1="{left}" x2="{width - 4}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
         body.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{AXIS}">'
-                    f'{value:g}</text>')
+                    f'{value:,}</text>'.replace(",", "."))
     every = max(1, round(len(labels) / 10))
     for i, label in enumerate(labels):
         x = left + i * slot + (slot - bar) / 2
@@ -80,12 +87,12 @@ def share_bar(parts: Sequence[tuple[str, int]], title: str, colors: Sequence[str
             continue
         w = (width - 2) * value / total
         body.append(f'<rect x="{x + 1:.1f}" y="4" width="{w:.1f}" height="30" fill="{colors[index % len(colors)]}">'
-                    f'<title>{escape(name)}: {value} ({100 * value / total:.0f}%)</title></rect>')
+                    f'<title>{escape(name)}: {value} ({share_text(value, total)})</title></rect>')
         x += w
     if not total:
         body.append(f'<rect x="1" y="4" width="{width - 2}" height="30" fill="{GRID}"/>')
     for index, (name, value) in enumerate(parts):
-        share = f"{100 * value / total:.0f}%" if total else "0%"
+        share = share_text(value, total)
         lx, ly = (index % 2) * 360, 56 + (index // 2) * 22
         body.append(f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{colors[index % len(colors)]}"/>'
                     f'<text x="{lx + 18}" y="{ly}" font-size="13" fill="#1f2328">{escape(name)}: {value} '
@@ -97,7 +104,7 @@ def stacked_rows(rows: Sequence[tuple[str, dict[str, int]]], keys: Sequence[str]
                  colors: Sequence[str] = PALETTE) -> Markup:
     """One horizontal bar per row (e.g. per commune), stacked by key (e.g. per status), with a legend."""
     width, label_w, row_h = 720, 170, 26
-    top_value = _nice_max(max((sum(counts.values()) for _, counts in rows), default=0))
+    top_value, _ = nice_scale(max((sum(counts.values()) for _, counts in rows), default=0))
     body = []
     for r, (label, counts) in enumerate(rows):
         y = 4 + r * row_h

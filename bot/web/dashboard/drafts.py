@@ -13,8 +13,11 @@ from bot.gaps.drafts import (
     draft_from_escalation,
     get_draft,
     list_drafts,
+    merge_into_entry,
     update_draft,
 )
+from bot.gaps.local_phrases import general_answer
+from bot.gaps.nearest import NearEntry
 from bot.knowledge.schema import PROGRAMME_TOPICS
 from bot.limits import KNOWLEDGE_ANSWER_CHARS, KNOWLEDGE_QUESTION_CHARS
 from bot.models import KnowledgeDraft
@@ -44,10 +47,24 @@ def _draft(services: DashboardServices, draft_id: int) -> KnowledgeDraft:
     return draft
 
 
-def _page(request: Request, draft: KnowledgeDraft, errors: list[str] | None = None,
+def near_duplicate(services: DashboardServices, question: str, alternates: list[str]) -> NearEntry | None:
+    """The existing entry a draft's wordings are closest to, when at least `DRAFT_DUPLICATE_THRESHOLD` close."""
+    best = services.gaps.nearest([question, *alternates], 1)
+    return best[0] if best and best[0].score >= services.settings.draft_duplicate_threshold else None
+
+
+def _local(answer: str) -> list[str]:
+    """What the answer still says to one citizen: a greeting, wishes, the team's schedule, a day or an hour."""
+    general = general_answer(answer)
+    return [*general.removed, *general.flagged]
+
+
+def _page(request: Request, services: DashboardServices, draft: KnowledgeDraft, errors: list[str] | None = None,
           warnings: list[str] | None = None, status: int = 200) -> Response:
-    return render(request, "dashboard/draft.html", {"draft": draft, "errors": errors or [],
-                                                    "warnings": warnings or []}, status=status, page="drafts")
+    duplicate = near_duplicate(services, draft.question, list(draft.alternates)) if draft.status == "draft" else None
+    return render(request, "dashboard/draft.html", {
+        "draft": draft, "errors": errors or [], "warnings": warnings or [], "duplicate": duplicate,
+        "flagged": _local(draft.answer)}, status=status, page="drafts")
 
 
 @router.get("/drafts", response_class=HTMLResponse, include_in_schema=False)
@@ -62,32 +79,54 @@ def drafts(request: Request, user: Admin, services: Services) -> Response:
 @router.get("/drafts/{draft_id}", response_class=HTMLResponse, include_in_schema=False)
 def draft_page(request: Request, draft_id: int, user: Admin, services: Services) -> Response:
     """The edit form of a draft."""
-    return _page(request, _draft(services, draft_id))
+    return _page(request, services, _draft(services, draft_id))
 
 
 @router.post("/drafts/{draft_id}", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def save_or_approve(request: Request, draft_id: int, user: Admin, services: Services, action: str = Form("save"),
                     topic: str = Form(""), question: str = Form(""), alternates: str = Form(""),
-                    answer: str = Form(""), source_url: str = Form("")) -> Response:
-    """Save the edits, or approve: write the entry to its knowledge file and publish it to the assistants."""
+                    answer: str = Form(""), source_url: str = Form(""), merge_into: str = Form("")) -> Response:
+    """Save the edits; approve: write the entry to its knowledge file and publish it to the assistants; or merge:
+    add the draft's wordings to an existing entry as alternates.
+
+    `approve` is refused while the draft is a near-duplicate of an entry (`DRAFT_DUPLICATE_THRESHOLD`): the page
+    then offers merging into that entry, or `approve_new` to publish it as a new entry all the same.
+    """
     fields = form_fields(topic, question, alternates, answer, source_url)
     draft = _draft(services, draft_id)
+    entries = {located.entry.id: located.entry for located in services.knowledge.load().entries}
     try:
-        if action != "approve":
+        if action == "merge":
+            if merge_into not in entries:
+                raise DraftError("Không tìm thấy mục kiến thức để thêm cách hỏi; mời tải lại trang.")
+            result = merge_into_entry(services.engine, services.settings, draft_id, fields, entries[merge_into],
+                                      user.username, services.today())
+        elif action in ("approve", "approve_new"):
+            duplicate = near_duplicate(services, fields.question, fields.alternates)
+            if action == "approve" and duplicate is not None:
+                update_draft(services.engine, draft_id, fields)
+                return _page(request, services, _draft(services, draft_id), [
+                    f"Bản nháp rất giống mục «{duplicate.entry.question}» (độ giống {duplicate.score:.2f}): đăng "
+                    "thành mục mới thì người dân sẽ gặp hai lựa chọn như nhau. Mời bạn thêm các cách hỏi này vào "
+                    "mục đó, hoặc xác nhận đăng thành mục mới."], status=409)
+            result = approve_draft(services.engine, services.settings, draft_id, fields, user.username,
+                                   set(entries), services.today())
+        else:
             update_draft(services.engine, draft_id, fields)
             flash(request, "Đã lưu bản nháp.")
             return redirect(f"{PREFIX}/drafts/{draft_id}")
-        taken = {located.entry.id for located in services.knowledge.load().entries}
-        result = approve_draft(services.engine, services.settings, draft_id, fields, user.username, taken,
-                               services.today())
     except DraftError as error:
-        return _page(request, draft, [str(error)], status=409)
+        return _page(request, services, draft, [str(error)], status=409)
     if not result.saved:
-        return _page(request, _draft(services, draft_id), [describe(p) for p in result.errors],
+        return _page(request, services, _draft(services, draft_id), [describe(p) for p in result.errors],
                      [describe(p) for p in result.warnings], status=422)
     approved = _draft(services, draft_id)
-    flash(request, f"Đã duyệt và đăng mục «{approved.entry_id}» vào {result.file.name if result.file else ''}: "
-                   "trợ lý dùng ngay câu trả lời này, không cần khởi động lại.")
+    if action == "merge":
+        flash(request, f"Đã thêm các cách hỏi của bản nháp vào mục «{approved.entry_id}»: trợ lý nhận ra ngay, "
+                       "không cần khởi động lại.")
+    else:
+        flash(request, f"Đã duyệt và đăng mục «{approved.entry_id}» vào {result.file.name if result.file else ''}: "
+                       "trợ lý dùng ngay câu trả lời này, không cần khởi động lại.")
     return redirect(f"{PREFIX}/knowledge/{approved.entry_id}")
 
 

@@ -7,23 +7,31 @@ number is shown only to the member the ticket is assigned to, on request, and ev
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from bot.accounts.users import TEAM_MEMBER, UserInfo
 from bot.delivery import Notifier, deliver_all
-from bot.escalations.states import ANSWERED, CANCELLED, CLOSED, InvalidTransition
+from bot.escalations.states import ANSWERED, CANCELLED, CLOSED, WAITING, InvalidTransition
 from bot.escalations.workflow import NotTeamMember, TicketView, UnknownTicket, WorkflowError
-from bot.limits import TEAM_ANSWER_CHARS
+from bot.gaps.nearest import NearEntry, topic_of
+from bot.knowledge.schema import KnowledgeEntry
+from bot.limits import DASHBOARD_SEARCH_CHARS, TEAM_ANSWER_CHARS
+from bot.text import fold
 from bot.web.dashboard.deps import CitizenNotifier, DashboardServices, Services
-from bot.web.dashboard.render import STATUS_NAMES, flash, redirect, render
+from bot.web.dashboard.render import STATUS_NAMES, flash, open_tickets, redirect, render
 from bot.web.dashboard.security import PREFIX, AdminOrTeam, DashboardError, check_csrf
+from bot.web.dashboard.transcript import shown_transcript
 
 router = APIRouter(prefix=PREFIX)
 HISTORY = (ANSWERED, CLOSED, CANCELLED)
 MAX_LISTED = 200
+SEARCHED = 5000
+"""How many of the newest tickets a search of the province's list reads."""
+SUGGESTED_ENTRIES = 3
 NOT_FOUND = "Không tìm thấy phiếu này trong phạm vi của bạn."
 
 
@@ -44,30 +52,91 @@ def _member(user: UserInfo) -> str:
     return user.team_username
 
 
+def matching(tickets: list[TicketView], search: str) -> list[TicketView]:
+    """The tickets whose code is `search` (any case), or whose question has every word of it (with or without
+    diacritics); all of them for an empty search."""
+    words = fold(search).split()
+    if not words:
+        return tickets
+    code = search.strip().upper()
+    by_code = [ticket for ticket in tickets if ticket.ticket_code == code]
+    return by_code or [ticket for ticket in tickets if all(word in fold(ticket.question) for word in words)]
+
+
 @router.get("/escalations", response_class=HTMLResponse, include_in_schema=False)
 def escalations(request: Request, user: AdminOrTeam, services: Services, commune: str = "",
-                status: str = "") -> Response:
-    """A team member's queue and history; for the ICT department, every commune's tickets (read only)."""
+                status: str = "", q: str = "") -> Response:
+    """A team member's queue and history; for the ICT department, every commune's tickets (read only).
+
+    `q` finds a ticket by its code, or the tickets whose question has its words.
+    """
     workflow = services.workflow
     status = status if status in STATUS_NAMES else ""
+    search = q[:DASHBOARD_SEARCH_CHARS]
     context: dict[str, Any]
     if user.role == TEAM_MEMBER:
-        context = {"queue": workflow.queue(user.commune_code or ""),
-                   "history": list(reversed(workflow.queue(user.commune_code or "", HISTORY)))[:MAX_LISTED],
-                   "commune": services.province.commune(user.commune_code or "")}
+        commune_row = services.province.commune(user.commune_code or "")
+        history = matching(list(reversed(workflow.queue(user.commune_code or "", HISTORY))), search)
+        context = {"queue": matching(workflow.queue(user.commune_code or ""), search),
+                   "history": history[:MAX_LISTED], "search": search,
+                   "commune": commune_row,
+                   "no_group": commune_row is not None and commune_row.team.telegram_chat_id is None,
+                   "telegram_off": not services.settings.telegram_bot_token}
     else:
         commune = commune if services.province.commune(commune) else ""
-        context = {"tickets": workflow.tickets(commune or None, status or None, MAX_LISTED),
-                   "commune_filter": commune, "status_filter": status}
+        scanned = workflow.tickets(commune or None, status or None, SEARCHED if search else MAX_LISTED)
+        context = {"tickets": matching(scanned, search)[:MAX_LISTED], "commune_filter": commune,
+                   "status_filter": status, "search": search}
     return render(request, "dashboard/escalations.html", context, page="escalations")
+
+
+@router.get("/escalations/count", include_in_schema=False)
+def count(user: AdminOrTeam, services: Services) -> JSONResponse:
+    """`{"open": n}`: the tickets nobody has claimed yet, of the member's commune (of the province for the ICT
+    department); asked every few seconds by `dashboard.js` for the live count."""
+    if user.role == TEAM_MEMBER:
+        waiting = open_tickets(services, user.commune_code or "")
+    else:
+        waiting = sum(open_tickets(services, commune.code) for commune in services.province.communes)
+    return JSONResponse({"open": waiting}, headers={"cache-control": "no-store"})
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A knowledge entry near the ticket's question and the answer it would send (editable before sending)."""
+
+    near: NearEntry
+    text: str
+
+
+def suggested_answer(entry: KnowledgeEntry) -> str:
+    """The team answer made of an entry: its answer and its source, within the team answer's length."""
+    source = f"\n\nNguồn: {entry.source_url}" if entry.source_url else ""
+    return (entry.answer[:TEAM_ANSWER_CHARS - len(source)] + source).strip()
 
 
 def _detail(request: Request, services: DashboardServices, user: UserInfo, ticket: TicketView,
             phone: str | None = None) -> Response:
     commune = services.province.commune(ticket.commune_code)
     mine = user.role == TEAM_MEMBER and (ticket.assignee or "").lower() == (user.team_username or "").lower()
-    return render(request, "dashboard/ticket.html", {"ticket": ticket, "commune": commune, "mine": mine,
-                                                     "phone": phone, "is_member": user.role == TEAM_MEMBER},
+    entries = {located.entry.id: located.entry for located in services.knowledge.load().entries}
+
+    def entry_title(entry_id: str) -> str | None:
+        return entries[entry_id].display_title if entry_id in entries else None
+
+    def commune_name(code: str) -> str | None:
+        found = services.province.commune(code)
+        return found.name if found else None
+
+    lines = shown_transcript(ticket.transcript, entry_title, commune_name)
+    is_member = user.role == TEAM_MEMBER
+    nearest = services.gaps.nearest([ticket.question], SUGGESTED_ENTRIES)
+    suggestions = [Suggestion(near, suggested_answer(near.entry)) for near in nearest] \
+        if is_member and ticket.status in WAITING else []
+    return render(request, "dashboard/ticket.html",
+                  {"ticket": ticket, "commune": commune, "mine": mine, "phone": phone, "is_member": is_member,
+                   "lines": lines, "suggestions": suggestions,
+                   "topic": topic_of(nearest[0] if nearest else None, services.settings.gaps_cluster_threshold)},
                   page="escalations")
 
 

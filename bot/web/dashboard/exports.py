@@ -34,7 +34,8 @@ def download(request: Request, kind: str, fmt: str, user: Admin, services: Servi
     if kind == "gaps":
         columns, rows = GAP_COLUMNS, gap_rows(services.gaps.report(start), services.province)
     else:
-        columns, rows = ESCALATION_COLUMNS, escalation_rows(services.engine, services.province, start)
+        columns, rows = ESCALATION_COLUMNS, escalation_rows(services.engine, services.province, start,
+                                                            services.gaps.predicted_topics)
     body = to_csv(columns, rows) if fmt == "csv" else to_xlsx(TITLES[kind], columns, rows)
     filename = f"trolyso-{kind}-{services.today():%Y%m%d}.{fmt}"
     return Response(body, media_type=MEDIA_TYPES[fmt],

@@ -5,17 +5,20 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from bot.gaps.browse import SORTS, GapQuery, find_clusters, page_of
 from bot.gaps.drafts import DraftError, dismiss_items, draft_from_cluster
-from bot.gaps.items import KIND_LABELS
+from bot.gaps.items import REASON_LABELS
 from bot.gaps.period import parse_period
 from bot.gaps.report import GapCluster
+from bot.knowledge.schema import PROGRAMME_TOPICS
+from bot.limits import DASHBOARD_SEARCH_CHARS
 from bot.web.dashboard.deps import DashboardServices, Services
 from bot.web.dashboard.render import flash, redirect, render
 from bot.web.dashboard.security import PREFIX, Admin, AdminOrViewer, DashboardError, check_csrf
 
 router = APIRouter(prefix=PREFIX)
 PERIODS = {"7d": "7 ngày", "30d": "30 ngày", "90d": "90 ngày"}
-MAX_CLUSTERS_SHOWN = 100
+CLUSTERS_PER_PAGE = 15
 
 
 def _period(since: str) -> str:
@@ -34,11 +37,21 @@ def _cluster(services: DashboardServices, since: str, key: str) -> GapCluster:
 
 
 @router.get("/gaps", response_class=HTMLResponse, include_in_schema=False)
-def gaps(request: Request, user: AdminOrViewer, services: Services, since: str = "30d") -> Response:
-    """The clusters of the period, largest first."""
+def gaps(request: Request, user: AdminOrViewer, services: Services, since: str = "30d", q: str = "",
+         topic: str = "", commune: str = "", reason: str = "", sort: str = "size", page: str = "1") -> Response:
+    """The clusters of the period matching the search and filters, largest (or newest) first, a page at a time."""
     report = services.gaps.report(services.clock() - parse_period(_period(since)))
-    context = {"report": report, "clusters": report.clusters[:MAX_CLUSTERS_SHOWN], "since": since,
-               "periods": PERIODS, "kind_labels": KIND_LABELS, "can_act": user.role == "ict_admin"}
+    query = GapQuery(text=q[:DASHBOARD_SEARCH_CHARS], programme=topic if topic in PROGRAMME_TOPICS else "",
+                     commune=commune if services.province.commune(commune) else "",
+                     reason=reason if reason in REASON_LABELS else "", sort=sort if sort in SORTS else "size")
+    found = find_clusters(report.clusters, query)
+    shown = page_of(found, int(page) if page.isdigit() and len(page) < 6 else 1, CLUSTERS_PER_PAGE)
+    filters = {"since": since, "q": query.text, "topic": query.programme, "commune": query.commune,
+               "reason": query.reason, "sort": query.sort}
+    context = {"report": report, "clusters": shown.rows, "shown": shown, "since": since, "query": query,
+               "filters": {key: value for key, value in filters.items() if value}, "periods": PERIODS,
+               "sorts": SORTS, "reason_labels": REASON_LABELS,
+               "can_act": user.role == "ict_admin"}
     return render(request, "dashboard/gaps.html", context, page="gaps")
 
 

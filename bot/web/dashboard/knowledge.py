@@ -12,10 +12,10 @@ from bot.accounts.users import ICT_ADMIN
 from bot.gaps.drafts import add_months
 from bot.knowledge.editing import save_entry
 from bot.knowledge.review_queue import TRAFFIC_DAYS, due_for_review
-from bot.knowledge.schema import ID_PATTERN, KnowledgeEntry
+from bot.knowledge.schema import ID_PATTERN, TITLE_MAX_CHARS, KnowledgeEntry
 from bot.knowledge.stats import DUE_SOON_DAYS
 from bot.knowledge.store import LocatedEntry, Problem
-from bot.limits import KNOWLEDGE_SEARCH_CHARS
+from bot.limits import KNOWLEDGE_REVIEW_NOTE_CHARS, KNOWLEDGE_SEARCH_CHARS
 from bot.text import fold
 from bot.web.dashboard.deps import DashboardServices, Services
 from bot.web.dashboard.drafts import form_fields
@@ -70,10 +70,31 @@ def knowledge(request: Request, user: AnyUser, services: Services, q: str = "", 
 def entry_page(request: Request, entry_id: str, user: AnyUser, services: Services) -> Response:
     """One entry; the edit form for ICT admins."""
     located = _located(services, entry_id)
-    return render(request, "dashboard/entry.html", {"located": located, "entry": located.entry,
-                                                    "today": services.today(),
-                                                    "can_edit": user.role == ICT_ADMIN, "errors": []},
-                  page="knowledge")
+    return _entry_page(request, services, located, located.entry, [], can_edit=user.role == ICT_ADMIN)
+
+
+def _entry_page(request: Request, services: DashboardServices, located: LocatedEntry, entry: KnowledgeEntry,
+                errors: list[str], can_edit: bool = True, status: int = 200) -> Response:
+    return render(request, "dashboard/entry.html", {
+        "located": located, "entry": entry, "today": services.today(), "can_edit": can_edit, "errors": errors,
+        "title_max": TITLE_MAX_CHARS}, status=status, page="knowledge")
+
+
+def _one_line(text: str) -> str | None:
+    """A typed single-line field, spaces collapsed; None when empty (the schema checks its length)."""
+    return " ".join(text.split()) or None
+
+
+def _note(text: str) -> str | None:
+    """A typed review note, line ends kept; None when empty."""
+    return "\n".join(line.rstrip() for line in text.replace("\r", "").strip().split("\n"))[
+        :KNOWLEDGE_REVIEW_NOTE_CHARS] or None
+
+
+def _invalid(request: Request, services: DashboardServices, located: LocatedEntry, error: ValidationError) -> Response:
+    problems = [Problem("error", located.file, f"{'.'.join(map(str, e['loc']))}: {e['msg']}", located.entry.id)
+                for e in error.errors()]
+    return _entry_page(request, services, located, located.entry, [describe(p) for p in problems], status=422)
 
 
 def _save(request: Request, services: DashboardServices, entry: KnowledgeEntry, actor: str, action: str,
@@ -81,9 +102,7 @@ def _save(request: Request, services: DashboardServices, entry: KnowledgeEntry, 
     result = save_entry(entry, actor=actor, action=action, engine=services.engine, settings=services.settings,
                         today=services.today())
     if not result.saved:
-        return render(request, "dashboard/entry.html", {
-            "located": located, "entry": entry, "today": services.today(), "can_edit": True,
-            "errors": [describe(p) for p in result.errors]}, status=422, page="knowledge")
+        return _entry_page(request, services, located, entry, [describe(p) for p in result.errors], status=422)
     done = "Đã đánh dấu đã rà soát" if action == "review" else "Đã lưu thay đổi"
     flash(request, f"{done} mục «{entry.id}»; trợ lý dùng ngay nội dung mới.")
     return redirect(f"{PREFIX}/knowledge/{entry.id}")
@@ -91,28 +110,35 @@ def _save(request: Request, services: DashboardServices, entry: KnowledgeEntry, 
 
 @router.post("/knowledge/{entry_id}", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def edit(request: Request, entry_id: str, user: Admin, services: Services, question: str = Form(""),
-         alternates: str = Form(""), answer: str = Form(""), source_url: str = Form("")) -> Response:
-    """Save an edited entry (validated like `trolyso kb validate`; nothing is written when invalid)."""
+         title: str = Form(""), alternates: str = Form(""), answer: str = Form(""), source_url: str = Form(""),
+         review_note: str = Form("")) -> Response:
+    """Save an edited entry (validated like `trolyso kb validate`; nothing is written when invalid).
+
+    The form carries every field the reviewer may change: a title or review note sent empty is removed.
+    """
     located = _located(services, entry_id)
     fields = form_fields(located.entry.topic, question, alternates, answer, source_url)
     try:
         entry = KnowledgeEntry.model_validate({
             **located.entry.model_dump(), "question": fields.question, "alternates": fields.alternates,
-            "answer": fields.answer, "source_url": fields.source_url})
+            "answer": fields.answer, "source_url": fields.source_url,
+            "title": _one_line(title), "review_note": _note(review_note)})
     except ValidationError as error:
-        problems = [Problem("error", located.file, f"{'.'.join(map(str, e['loc']))}: {e['msg']}", entry_id)
-                    for e in error.errors()]
-        return render(request, "dashboard/entry.html", {
-            "located": located, "entry": located.entry, "today": services.today(),
-            "can_edit": True, "errors": [describe(p) for p in problems]}, status=422, page="knowledge")
+        return _invalid(request, services, located, error)
     return _save(request, services, entry, user.username, "update", located)
 
 
 @router.post("/knowledge/{entry_id}/reviewed", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def mark_reviewed(request: Request, entry_id: str, user: Admin, services: Services) -> Response:
-    """Mark an entry reviewed today; it is due again after `KNOWLEDGE_REVIEW_MONTHS`."""
+def mark_reviewed(request: Request, entry_id: str, user: Admin, services: Services,
+                  review_note: str = Form("")) -> Response:
+    """Mark an entry reviewed today with what the review checked; it is due again after `KNOWLEDGE_REVIEW_MONTHS`."""
     located = _located(services, entry_id)
     today = services.today()
+    note = _note(review_note)
+    if note is None:
+        return _entry_page(request, services, located, located.entry, [
+            "Cần ghi chú rà soát: đã đối chiếu nội dung với trang hoặc văn bản chính thức nào."], status=422)
     entry = located.entry.model_copy(update={
-        "reviewed_on": today, "review_by": add_months(today, services.settings.knowledge_review_months)})
+        "reviewed_on": today, "review_by": add_months(today, services.settings.knowledge_review_months),
+        "review_note": note})
     return _save(request, services, entry, user.username, "review", located)

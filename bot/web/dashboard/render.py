@@ -9,29 +9,22 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from bot import limits
-from bot.accounts.users import ICT_ADMIN, ROLE_LABELS, TEAM_MEMBER, VIEWER
-from bot.knowledge.schema import PROGRAMME_TOPICS, TOPIC_FILES
+from bot.accounts.users import ICT_ADMIN, ROLE_LABELS, TEAM_MEMBER, VIEWER, UserInfo
+from bot.analytics import share_text
+from bot.escalations.states import OPEN
+from bot.gaps.labels import CHANNEL_NAMES, STATUS_NAMES, topic_name
+from bot.knowledge.schema import PROGRAMME_TOPICS
 from bot.localtime import format_duration, format_time
 from bot.masking import mask_text
-from bot.web.dashboard.deps import dashboard_services
+from bot.web.dashboard.deps import DashboardServices, dashboard_services
 from bot.web.dashboard.security import CSRF_FIELD, PREFIX, csrf_token
 from bot.web.widget import WEB_DIR
 
-STATUS_NAMES = {"open": "Chờ nhận", "claimed": "Đang xử lý", "answered": "Đã trả lời", "closed": "Đã đóng",
-                "cancelled": "Đã huỷ"}
-
-
-def topic_name(topic: str | None) -> str:
-    """The Vietnamese name of a topic, also for an escalation's guess written as a file name ("dich_vu_cong")."""
-    if not topic:
-        return "—"
-    return PROGRAMME_TOPICS.get(TOPIC_FILES.get(f"{topic}.yml", topic), topic)
-
-
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
-templates.env.filters.update(time=format_time, duration=format_duration, mask=mask_text, topic=topic_name)
+templates.env.filters.update(time=format_time, duration=format_duration, mask=mask_text, topic=topic_name,
+                             share=share_text)
 templates.env.globals.update(PREFIX=PREFIX, CSRF_FIELD=CSRF_FIELD, TOPICS=PROGRAMME_TOPICS, ROLE_LABELS=ROLE_LABELS,
-                             STATUS_NAMES=STATUS_NAMES, LIMITS=limits)
+                             STATUS_NAMES=STATUS_NAMES, CHANNEL_NAMES=CHANNEL_NAMES, LIMITS=limits)
 
 NAVIGATION = [
     ("overview", f"{PREFIX}/", "Tổng quan", (ICT_ADMIN, VIEWER)),
@@ -41,6 +34,31 @@ NAVIGATION = [
     ("escalations", f"{PREFIX}/escalations", "Phiếu hỗ trợ", (ICT_ADMIN, TEAM_MEMBER)),
     ("exports", f"{PREFIX}/exports", "Xuất dữ liệu", (ICT_ADMIN,)),
 ]
+
+
+LIVE_COUNT_SECONDS = 20
+"""How often a team member's pages ask for the number of new tickets (`dashboard.js`)."""
+
+
+def who(services: DashboardServices, user: UserInfo | None) -> dict[str, Any]:
+    """The header's name and place of the signed-in user; for a team member, the count of new tickets too.
+
+    A team member is named as in their team's list (`config/communes.yml`), with the commune's name.
+    """
+    if user is None:
+        return {}
+    if user.role != TEAM_MEMBER or not user.commune_code:
+        return {"user_name": user.display_name, "user_place": ROLE_LABELS[user.role]}
+    commune = services.province.commune(user.commune_code)
+    member = commune.team.member(user.team_username or user.username) if commune else None
+    name = member.display_name if member and user.display_name == user.username else user.display_name
+    return {"user_name": name, "user_place": commune.name if commune else user.commune_code,
+            "open_count": open_tickets(services, user.commune_code), "live_seconds": LIVE_COUNT_SECONDS}
+
+
+def open_tickets(services: DashboardServices, commune_code: str) -> int:
+    """How many tickets of the commune nobody has claimed yet."""
+    return len(services.workflow.queue(commune_code, (OPEN,)))
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:
@@ -53,13 +71,15 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
            page: str = "") -> HTMLResponse:
     """A page with the signed-in user, the navigation they may use, the CSRF token and pending notices."""
     user = getattr(request.state, "user", None)
+    services = dashboard_services(request)
     values = {
         "user": user,
         "page": page,
         "nav": [(key, url, label) for key, url, label, roles in NAVIGATION if user and user.role in roles],
         "csrf": csrf_token(request),
         "flashes": request.session.pop("flash", []),
-        "province": dashboard_services(request).province,
+        "province": services.province,
+        **who(services, user),
         **(context or {}),
     }
     return templates.TemplateResponse(request, template, values, status_code=status)

@@ -3,7 +3,8 @@
  *
  * A host page embeds it with one tag:
  *   <script src="https://GATEWAY/widget.js" data-title="Trợ lý số" data-color="#0b5394"
- *           data-position="right" data-greeting="Xin chào!..." defer></script>
+ *           data-position="right" data-greeting="Xin chào!..." data-commune="SL03" defer></script>
+ * (`data-commune`: the commune whose page this is; the escalation form then only asks to confirm it.)
  *
  * Plain JavaScript, no framework, no build step. Everything lives in a shadow root so the host
  * page's CSS cannot break the widget and the widget's CSS cannot leak into the page. Server text
@@ -21,6 +22,8 @@
   var ORIGIN = new URL(script.src, window.location.href).origin;
   var SESSION_PATTERN = /^[A-Za-z0-9_.\-]{1,128}$/;
   var COLOR_PATTERN = /^#(?:[0-9a-fA-F]{3}){1,2}$/;
+  var COMMUNE_PATTERN = /^[A-Za-z0-9_\-]{1,16}$/;
+  var TICKET_PATTERN = /\bTL-[23456789A-HJKMNP-Z]{5}\b/g;
   var URL_PATTERN = /https?:\/\/[^\s<>"'`]+/gi;
   var TRAILING_PUNCTUATION = /[.,;:!?'"»”’\])}]+$/;
   var MAX_TEXT = 2000;
@@ -28,6 +31,8 @@
   var POLL_INTERVAL_MS = 20000;
   var HISTORY_LIMIT = 60;
   var KEY = "trolyso:" + ORIGIN + ":";
+  /** The topics and example questions the greeting offers (written in by the gateway that serves this file). */
+  var GREETING_MENU = /*greeting-menu*/null;
 
   var TEXT = {
     title: "Trợ lý số",
@@ -36,6 +41,13 @@
     open: "Mở cửa sổ trò chuyện với Trợ lý số",
     close: "Đóng cửa sổ trò chuyện",
     restart: "Bắt đầu cuộc trò chuyện mới",
+    restartAsk: "Bắt đầu cuộc trò chuyện mới? Nội dung đang hiện sẽ được xoá. Các phiếu bạn đã gửi cho Tổ công " +
+      "nghệ số vẫn được giữ: câu trả lời vẫn về đây, và bạn nhắn \"phiếu của tôi\" để xem lại.",
+    restartYes: "Bắt đầu lại",
+    restartNo: "Không, tiếp tục",
+    examples: "Hoặc bấm một câu hỏi mẫu:",
+    copy: "Chép mã",
+    copied: "Đã chép",
     inputLabel: "Nhập câu hỏi của bạn",
     placeholder: "Nhập câu hỏi…",
     send: "Gửi",
@@ -76,7 +88,8 @@
     ".icon{width:40px;height:40px;border:0;border-radius:8px;background:transparent;color:inherit;",
     "font-size:22px;cursor:pointer;line-height:1}",
     ".icon:hover{background:rgba(255,255,255,.18)}",
-    ".log{flex:1;overflow-y:auto;padding:12px;background:#f4f6f8;display:flex;flex-direction:column;gap:8px}",
+    ".log{position:relative;flex:1;overflow-y:auto;padding:12px;background:#f4f6f8;display:flex;",
+    "flex-direction:column;gap:8px}",
     ".msg{max-width:88%;padding:9px 12px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere}",
     ".bot{align-self:flex-start;background:#fff;border:1px solid #d8dde3}",
     ".later{border-color:var(--tls-accent);border-width:2px}",
@@ -84,6 +97,14 @@
     ".error{align-self:stretch;max-width:none;background:#fdecea;border:1px solid #f5c2c0;color:#7f1d1d}",
     ".msg a{color:#0645ad;text-decoration:underline}",
     ".user a{color:inherit}",
+    ".ticket{display:inline-block;white-space:nowrap;padding:1px 6px;border-radius:6px;background:#fff3c4;",
+    "border:1px solid #e0b400;color:#1b1b1b;font-family:ui-monospace,Menlo,Consolas,monospace;font-weight:700;",
+    "letter-spacing:.04em;user-select:all;-webkit-user-select:all}",
+    ".copy{margin:0 4px 0 0;min-height:32px;padding:2px 10px;border:1px solid #9aa4ae;border-radius:14px;",
+    "background:#fff;color:#1b1b1b;font:inherit;font-size:14px;cursor:pointer;white-space:nowrap}",
+    ".confirm{padding:10px 12px;background:#fff8e1;border-bottom:1px solid #e0b400;font-size:15px}",
+    ".confirm p{margin:0 0 8px}",
+    ".confirm .choices{gap:8px}",
     ".choices{display:flex;flex-wrap:wrap;gap:6px;align-self:flex-start;max-width:100%}",
     ".choice{min-height:40px;padding:6px 12px;border:1px solid var(--tls-accent);border-radius:18px;",
     "background:#fff;color:#1b1b1b;font:inherit;font-size:15px;cursor:pointer;text-align:left}",
@@ -164,7 +185,8 @@
       color: color,
       onColor: isLight(color) ? "#1b1b1b" : "#ffffff",
       position: data.position === "left" ? "left" : "right",
-      greeting: (data.greeting || "").trim().slice(0, 500) || TEXT.greeting
+      greeting: (data.greeting || "").trim().slice(0, 500) || TEXT.greeting,
+      commune: COMMUNE_PATTERN.test((data.commune || "").trim()) ? data.commune.trim() : ""
     };
   }
 
@@ -218,10 +240,91 @@
     }
   }
 
-  /** Append `text` to `parent` as text nodes, with http(s) links as anchors opening a new tab. */
-  function appendText(parent, text) {
+  /** Select the text of `element`, so that the citizen can copy it by hand when the clipboard is refused. */
+  function selectText(element) {
+    try {
+      var range = document.createRange();
+      range.selectNodeContents(element);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    } catch (e) {
+      /* nothing selectable: the code stays readable */
+    }
+  }
+
+  /** Copy `code` to the clipboard (or select it), and say so on `button`. */
+  function copyCode(code, element, button) {
+    function copied() {
+      button.textContent = TEXT.copied;
+    }
+    selectText(element);
+    if (navigator.clipboard && typeof navigator.clipboard.writeText === "function") {
+      navigator.clipboard.writeText(code).then(copied, function () {
+        /* refused (an insecure page): the code is selected for a manual copy */
+      });
+    } else {
+      try {
+        if (document.execCommand("copy")) {
+          copied();
+        }
+      } catch (e) {
+        /* the code is selected for a manual copy */
+      }
+    }
+  }
+
+  /** A ticket code as one highlighted, unbreakable code; with `copyable`, a button that copies it. */
+  function ticketCode(code, copyable) {
+    var wrap = make("span");
+    var element = wrap.appendChild(make("code", "ticket", code));
+    if (copyable) {
+      wrap.appendChild(document.createTextNode(" "));  // the code stays one word when the text is copied or read
+      var button = wrap.appendChild(make("button", "copy", TEXT.copy));
+      button.type = "button";
+      button.setAttribute("aria-label", TEXT.copy + " " + code);
+      button.addEventListener("click", function () {
+        copyCode(code, element, button);
+      });
+    }
+    return wrap;
+  }
+
+  /** Append plain `text`; with `tickets`, ticket codes become highlighted codes; the first message naming a code
+   *  (alone) gets its copy button (`tickets.offered`: the codes that already have one). */
+  function appendPlain(parent, text, tickets) {
+    if (!tickets) {
+      parent.appendChild(document.createTextNode(text));
+      return;
+    }
     var last = 0;
     var match;
+    TICKET_PATTERN.lastIndex = 0;
+    while ((match = TICKET_PATTERN.exec(text)) !== null) {
+      parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var copyable = tickets.copyable && !tickets.offered[match[0]];
+      tickets.offered[match[0]] = true;
+      parent.appendChild(ticketCode(match[0], copyable));
+      last = match.index + match[0].length;
+    }
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  /** The distinct ticket codes named in `text`. */
+  function ticketCodes(text) {
+    var found = {};
+    (text.match(TICKET_PATTERN) || []).forEach(function (code) {
+      found[code] = true;
+    });
+    return Object.keys(found);
+  }
+
+  /** Append `text` to `parent` as text nodes, with http(s) links as anchors opening a new tab; with `offered`
+   *  (the assistant's messages: the ticket codes given a copy button so far), ticket codes are shown as codes. */
+  function appendText(parent, text, offered) {
+    var last = 0;
+    var match;
+    var tickets = offered ? { copyable: ticketCodes(text).length === 1, offered: offered } : null;
     URL_PATTERN.lastIndex = 0;
     while ((match = URL_PATTERN.exec(text)) !== null) {
       var raw = match[0].replace(TRAILING_PUNCTUATION, "");
@@ -229,7 +332,7 @@
       if (!href) {
         continue;
       }
-      parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      appendPlain(parent, text.slice(last, match.index), tickets);
       var link = make("a", "", raw);
       link.href = href;
       link.target = "_blank";
@@ -239,7 +342,7 @@
       last = match.index + raw.length;
       URL_PATTERN.lastIndex = last;
     }
-    parent.appendChild(document.createTextNode(text.slice(last)));
+    appendPlain(parent, text.slice(last), tickets);
   }
 
   function Widget(config) {
@@ -250,6 +353,7 @@
     this.inbox = null;
     this.pollTimer = null;
     this.history = [];
+    this.copyOffered = {};
     this.build();
     this.restore();
   }
@@ -302,6 +406,26 @@
       self.close();
     }));
 
+    var confirm = make("div", "confirm");
+    confirm.hidden = true;
+    confirm.setAttribute("role", "alertdialog");
+    confirm.setAttribute("aria-labelledby", "tls-confirm-text");
+    var ask = confirm.appendChild(make("p", "", TEXT.restartAsk));
+    ask.id = "tls-confirm-text";
+    var answers = confirm.appendChild(make("div", "choices"));
+    var yes = answers.appendChild(make("button", "choice", TEXT.restartYes));
+    yes.type = "button";
+    yes.addEventListener("click", function () {
+      self.answerRestart(true);
+    });
+    var no = answers.appendChild(make("button", "choice", TEXT.restartNo));
+    no.type = "button";
+    no.addEventListener("click", function () {
+      self.answerRestart(false);
+    });
+    this.confirmBox = confirm;
+    this.confirmNo = no;
+
     var log = make("div", "log");
     log.setAttribute("role", "log");
     log.setAttribute("aria-live", "polite");
@@ -339,10 +463,19 @@
       event.preventDefault();
       self.submitInput();
     });
+    send.addEventListener("keydown", function (event) {
+      // after the input, Tab goes on to the buttons of the latest answer, then leaves the widget
+      var choices = self.replyChoices();
+      if (event.key === "Tab" && !event.shiftKey && choices.length) {
+        event.preventDefault();
+        choices[0].focus();
+      }
+    });
     this.input = input;
     this.sendButton = send;
 
     panel.appendChild(head);
+    panel.appendChild(confirm);
     panel.appendChild(log);
     panel.appendChild(make("p", "caution", TEXT.caution));
     panel.appendChild(form);
@@ -392,11 +525,12 @@
     this.root.classList.add("open");
     this.bubble.setAttribute("aria-expanded", "true");
     this.setUnread(0);
-    if (!this.history.length) {
-      this.addMessage({ who: "bot", text: this.config.greeting });
-    }
     save("sessionStorage", "open", "1");
-    this.scrollToEnd();
+    if (this.history.length) {
+      this.scrollToEnd();
+    } else {
+      this.greet();  // from its first line
+    }
     if (takeFocus !== false) {
       this.input.focus();
     }
@@ -417,11 +551,62 @@
     this.bubble.setAttribute("aria-label", count ? TEXT.open + " (" + count + TEXT.unread + ")" : TEXT.open);
   };
 
+  /** The greeting, with the topics and example questions the gateway offers; `restarted`: also the citizen's
+   *  tickets ("Phiếu của tôi"), which a restart keeps. */
+  Widget.prototype.greet = function (restarted) {
+    var menu = GREETING_MENU || {};
+    this.addMessage({ who: "bot", text: this.config.greeting, buttons: buttonsOf(menu.topics) });
+    var examples = buttonsOf(menu.examples).concat(restarted ? buttonsOf(menu.tickets) : []);
+    if (examples.length) {
+      this.addMessage({ who: "bot", text: TEXT.examples, buttons: examples });
+    }
+    this.log.scrollTop = 0;
+  };
+
   Widget.prototype.scrollToEnd = function () {
     this.log.scrollTop = this.log.scrollHeight;
   };
 
-  /** Render one message: `{who: "bot"|"user"|"error", text, buttons?, later?, used?}`. */
+  /** Scroll so that `element` (the first line of a new answer) is at the top, or the end when all of it fits. */
+  Widget.prototype.reveal = function (element) {
+    if (element) {
+      this.log.scrollTop = Math.max(0, element.offsetTop - 12);
+    }
+  };
+
+  /** The enabled buttons of the latest answer (everything after the citizen's last message). */
+  Widget.prototype.replyChoices = function () {
+    var found = [];
+    var nodes = this.log.children;
+    for (var i = nodes.length - 1; i >= 0 && !nodes[i].classList.contains("user"); i--) {
+      if (nodes[i].classList.contains("choices")) {
+        found = Array.prototype.filter.call(nodes[i].querySelectorAll(".choice"), function (button) {
+          return !button.disabled;
+        }).concat(found);
+      }
+    }
+    return found;
+  };
+
+  /** Tab from the latest answer's last button leaves the widget (the input, "Gửi" and the chat bubble come after
+   *  the answers in the page: they are skipped for that one move). */
+  Widget.prototype.choiceKey = function (event, choice) {
+    var choices = this.replyChoices();
+    if (event.key !== "Tab" || event.shiftKey || choices[choices.length - 1] !== choice) {
+      return;
+    }
+    var skipped = [this.input, this.sendButton, this.bubble];
+    skipped.forEach(function (element) {
+      element.tabIndex = -1;
+    });
+    window.setTimeout(function () {
+      skipped.forEach(function (element) {
+        element.removeAttribute("tabindex");
+      });
+    }, 0);
+  };
+
+  /** Render one message: `{who: "bot"|"user"|"error", text, buttons?, later?, used?}`; return its first element. */
   Widget.prototype.render = function (item, index) {
     var self = this;
     var bubble = make("div", "msg " + item.who + (item.later ? " later" : ""));
@@ -431,13 +616,13 @@
     if (item.later) {
       bubble.appendChild(make("span", "sr", TEXT.laterPrefix));
     }
-    appendText(bubble, item.text);
+    appendText(bubble, item.text, item.who === "bot" ? this.copyOffered : null);
     if (item.text) {
       this.log.appendChild(bubble);
     }
     var buttons = item.buttons || [];
     if (!buttons.length) {
-      return;
+      return item.text ? bubble : null;
     }
     var group = make("div", "choices");
     group.setAttribute("role", "group");
@@ -445,6 +630,9 @@
       var choice = make("button", "choice", button.title || button.payload);
       choice.type = "button";
       choice.disabled = Boolean(item.used);
+      choice.addEventListener("keydown", function (event) {
+        self.choiceKey(event, choice);
+      });
       choice.addEventListener("click", function (event) {
         if (self.busy) {
           return;
@@ -468,6 +656,7 @@
       group.appendChild(choice);
     });
     this.log.appendChild(group);
+    return item.text ? bubble : group;
   };
 
   Widget.prototype.markUsed = function (index, used) {
@@ -477,14 +666,16 @@
     }
   };
 
+  /** Show and keep one message; return its first element (null when there was nothing to show). */
   Widget.prototype.addMessage = function (item) {
     if (!item.text && !(item.buttons && item.buttons.length)) {
-      return;
+      return null;
     }
     this.history.push(item);
-    this.render(item, this.history.length - 1);
+    var element = this.render(item, this.history.length - 1);
     this.persist();
     this.scrollToEnd();
+    return element;
   };
 
   Widget.prototype.persist = function () {
@@ -516,22 +707,48 @@
     }
   };
 
+  /** ↻ asks first (the citizen may have pressed it by mistake). */
   Widget.prototype.restart = function () {
     if (this.busy) {
       return;
     }
-    this.stopInbox();
-    this.session = newSessionId();
-    save("localStorage", "session", this.session);
-    save("localStorage", "last-id", "0");
-    save("localStorage", "chatted", "");
+    this.confirmBox.hidden = false;
+    this.confirmNo.focus();
+  };
+
+  /** Restart the conversation when confirmed: the assistant forgets it and the log is cleared, but the session
+   *  stays, so the answers of tickets already sent still arrive and "phiếu của tôi" still lists them. */
+  Widget.prototype.answerRestart = function (confirmed) {
+    var self = this;
+    this.confirmBox.hidden = true;
+    if (!confirmed || this.busy) {
+      this.input.focus();
+      return;
+    }
     this.history = [];
+    this.copyOffered = {};
+    this.persist();
     while (this.log.firstChild) {
       this.log.removeChild(this.log.firstChild);
     }
-    this.addMessage({ who: "bot", text: this.config.greeting });
     this.input.value = "";
-    this.input.focus();
+    this.setBusy(true);
+    request("POST", "/api/restart", { session_id: this.session }).catch(function () {
+      return null;  /* unreachable now: the conversation is forgotten when the session expires */
+    }).then(function () {
+      self.setBusy(false);
+      self.greet(true);
+      self.input.focus();
+    });
+  };
+
+  /** The body of a chat request: the session, the text, and the commune the host page declares. */
+  Widget.prototype.body = function (text) {
+    var body = { session_id: this.session, text: text };
+    if (this.config.commune) {
+      body.commune = this.config.commune;
+    }
+    return body;
   };
 
   Widget.prototype.setBusy = function (busy) {
@@ -575,15 +792,18 @@
     }
     this.addMessage({ who: "user", text: shown.trim() || text });
     this.setBusy(true);
-    return request("POST", "/api/chat", { session_id: this.session, text: text })
+    return request("POST", "/api/chat", this.body(text))
       .then(function (data) {
         var messages = (data && Array.isArray(data.messages)) ? data.messages : [];
+        var first = null;
         if (!messages.length) {
-          self.addMessage({ who: "bot", text: TEXT.noAnswer });
+          first = self.addMessage({ who: "bot", text: TEXT.noAnswer });
         }
         messages.forEach(function (message) {
-          self.addMessage(botItem(message, false));
+          var element = self.addMessage(botItem(message, false));
+          first = first || element;
         });
+        self.reveal(first);
         save("localStorage", "chatted", "1");
         self.startInbox();
       })
@@ -605,7 +825,7 @@
       return;
     }
     save("localStorage", "last-id", String(message.id));
-    this.addMessage(botItem(message, true));
+    this.reveal(this.addMessage(botItem(message, true)));
     if (!this.isOpen()) {
       this.setUnread(this.unread + 1);
     }
@@ -671,13 +891,18 @@
     }
   };
 
-  function botItem(message, later) {
-    var buttons = Array.isArray(message.buttons) ? message.buttons.filter(function (button) {
+  /** The well-formed buttons of a list from the server. */
+  function buttonsOf(list) {
+    return Array.isArray(list) ? list.filter(function (button) {
       return button && typeof button.payload === "string" && button.payload;
     }).map(function (button) {
       return { title: String(button.title || ""), payload: button.payload };
     }) : [];
-    return { who: "bot", text: typeof message.text === "string" ? message.text : "", buttons: buttons, later: later };
+  }
+
+  function botItem(message, later) {
+    return { who: "bot", text: typeof message.text === "string" ? message.text : "", buttons: buttonsOf(message.buttons),
+             later: later };
   }
 
   /** Call the gateway; resolves with the JSON body, rejects with an Error carrying Vietnamese text. */

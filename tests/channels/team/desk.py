@@ -40,6 +40,7 @@ def team_settings(fake: FakeTelegram, tmp_path: Path, **overrides: Any) -> Setti
         "telegram_api_base_url": fake.root_url,
         "rasa_url": f"http://127.0.0.1:{free_port()}",
         "telegram_rate_limit_per_minute": 0,
+        "degraded_answerer_wait_seconds": 0,
         **overrides,
     }
     return Settings(**values)
