@@ -34,6 +34,7 @@ from bot.province import load_province
 from bot.questionlog import record_question
 from bot.settings import Settings
 from tests.browser.chromium import CHROMIUM, LAUNCH_ARGS
+from tests.browser.widget_steps import REPLY_TIMEOUT_MS, click_choice, type_message, widget
 from tests.dashboard.gap_questions import GAP_GROUPS, SINGLE_QUESTIONS
 from tests.processes import PROJECT_ROOT, RunningAssistant
 
@@ -45,7 +46,6 @@ COMMUNE = "xã Yên Hòa"
 KNOWN = "cach cai vssid"
 UNKNOWN = "Chế độ thương binh liệt sĩ được hưởng những gì?"
 PHONE_NUMBER = "0912 345 678"
-REPLY_MS = 60_000
 TICKET = re.compile(r"\bTL-[23456789A-HJKMNP-Z]{5}\b")
 
 
@@ -80,32 +80,6 @@ class Shots:
         if self.failed:
             lines += ["", "## Steps not done", ""] + [f"- {failure}" for failure in self.failed]
         return "\n".join(lines) + "\n"
-
-
-def widget(page: Page, selector: str):
-    """A locator inside the widget's shadow root."""
-    return page.locator(f"#trolyso-widget {selector}")
-
-
-def replies_to(page: Page, act: Callable[[], object]) -> str:
-    """Do `act` and return the text of the assistant's replies to it."""
-    replies = widget(page, ".msg.bot")
-    before = replies.count()
-    act()
-    expect(replies.nth(before)).to_be_visible(timeout=REPLY_MS)
-    expect(widget(page, ".typing")).to_be_hidden(timeout=REPLY_MS)
-    return "\n".join(replies.all_inner_texts()[before:])
-
-
-def type_message(page: Page, text: str) -> str:
-    """Type `text` in the widget and send it."""
-    return replies_to(page, lambda: (widget(page, "#tls-input").fill(text), widget(page, "#tls-input").press("Enter")))
-
-
-def click_choice(page: Page, title: str) -> str:
-    """Press the newest widget button whose title is exactly `title`."""
-    exact = re.compile(rf"^\s*{re.escape(title)}\s*$")
-    return replies_to(page, lambda: widget(page, ".choice:not([disabled])").filter(has_text=exact).last.click())
 
 
 def seed(settings: Settings) -> None:
@@ -232,7 +206,7 @@ def later_answer(page: Page, shots: Shots) -> None:
     """The citizen's widget once the team answered."""
     who = "người dân, điện thoại 360 px"
     if shots.step("câu trả lời của Tổ tới khung trò chuyện", lambda: expect(widget(page, ".msg.later").last)
-                  .to_be_visible(timeout=REPLY_MS)):
+                  .to_be_visible(timeout=REPLY_TIMEOUT_MS)):
         shots.take(page, "citizen-10-team-answer", who, "câu trả lời của Tổ hiện trong khung đang mở, với 👍/👎")
 
 

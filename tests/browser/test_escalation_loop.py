@@ -17,6 +17,7 @@ from bot.db import make_engine
 from bot.escalations.intake import escalation_status
 from bot.settings import Settings
 from tests.browser.chromium import ARTIFACTS, requires_chromium
+from tests.browser.widget_steps import REPLY_TIMEOUT_MS, click_choice, type_message, widget
 from tests.fake_telegram import FakeTelegram, SentMessage
 from tests.processes import RunningAssistant, free_port
 
@@ -26,7 +27,6 @@ LAN = {"user_id": 7001, "username": "tanlap_lan"}  # a member of that team
 QUESTIONS = ("Chế độ thương binh liệt sĩ được hưởng những gì?", "che do thuong binh liet si duoc huong nhung gi")
 ANSWER = ("Chào bác, chế độ ưu đãi người có công do phòng Văn hoá – Xã hội của xã hướng dẫn; "
           "bác mang giấy tờ tới Trung tâm phục vụ hành chính công xã vào sáng thứ Hai nhé.")
-REPLY_TIMEOUT_MS = 60_000
 TEAM_TIMEOUT_S = 60
 
 pytestmark = [pytest.mark.integration, requires_chromium]
@@ -47,30 +47,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningAss
         assistant.start()
         yield assistant, fake, database_url
         assistant.stop()
-
-
-def widget(page: Page, selector: str):
-    """A locator inside the widget's shadow root."""
-    return page.locator(f"#trolyso-widget {selector}")
-
-
-def replies_to(page: Page, act) -> str:
-    """Do `act` (type or click) and return the text of the assistant's replies to it."""
-    replies = widget(page, ".msg.bot")
-    before = replies.count()
-    act()
-    expect(replies.nth(before)).to_be_visible(timeout=REPLY_TIMEOUT_MS)
-    expect(widget(page, ".typing")).to_be_hidden(timeout=REPLY_TIMEOUT_MS)
-    return "\n".join(replies.all_inner_texts()[before:])
-
-
-def type_message(page: Page, text: str) -> str:
-    return replies_to(page, lambda: (widget(page, "#tls-input").fill(text), widget(page, "#tls-input").press("Enter")))
-
-
-def click_choice(page: Page, title: str) -> str:
-    exact = re.compile(rf"^\s*{re.escape(title)}\s*$")  # "Đồng ý" must not match "Không đồng ý"
-    return replies_to(page, lambda: widget(page, ".choice:not([disabled])").filter(has_text=exact).last.click())
 
 
 def escalate_on_the_widget(browser: Browser, base_url: str, question: str, phone: str | None) -> tuple[Page, str]:

@@ -24,13 +24,13 @@ from bot.province import load_province
 from bot.settings import Settings
 from bot.web.inbox import queue_web_message
 from tests.browser.chromium import ARTIFACTS, requires_chromium
+from tests.browser.widget_steps import REPLY_TIMEOUT_MS, click_choice, replies_to, type_message, widget
 from tests.processes import RunningAssistant
 
 TICKET = re.compile(r"\bTL-[23456789A-HJKMNP-Z]{5}\b")
 ADMIN, PASSWORD = "so.tttt", "mật khẩu quản trị thử nghiệm"
 MEMBER = "yenhoa_son"  # a member of Xã Yên Hòa's team, the demo portal's commune (data-commune="SL08")
 FIRST, SECOND = "Chế độ thương binh liệt sĩ được hưởng những gì?", "Làm sổ đỏ cho đất vườn mất bao lâu?"
-REPLY_TIMEOUT_MS = 60_000
 
 pytestmark = [pytest.mark.integration, requires_chromium]
 
@@ -53,32 +53,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningAss
     engine.dispose()
 
 
-def widget(page: Page, selector: str):
-    return page.locator(f"#trolyso-widget {selector}")
-
-
-def replies_to(page: Page, act) -> str:
-    """Do `act` (type or click) and return the text of the assistant's replies to it."""
-    replies = widget(page, ".msg.bot")
-    before = replies.count()
-    act()
-    expect(replies.nth(before)).to_be_visible(timeout=REPLY_TIMEOUT_MS)
-    expect(widget(page, ".typing")).to_be_hidden(timeout=REPLY_TIMEOUT_MS)
-    return "\n".join(replies.all_inner_texts()[before:])
-
-
 def without_copy_buttons(text: str) -> str:
     """A reply's text without the "Chép mã" button a lone ticket code gets."""
     return text.replace(" Chép mã", "")
-
-
-def type_message(page: Page, text: str) -> str:
-    return replies_to(page, lambda: (widget(page, "#tls-input").fill(text), widget(page, "#tls-input").press("Enter")))
-
-
-def click_choice(page: Page, title: str, nth: int = -1) -> str:
-    exact = re.compile(rf"^\s*{re.escape(title)}\s*$")
-    return replies_to(page, lambda: widget(page, ".choice:not([disabled])").filter(has_text=exact).nth(nth).click())
 
 
 def escalate(page: Page, question: str) -> str:
