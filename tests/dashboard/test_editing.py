@@ -38,7 +38,7 @@ def test_replacing_an_entry_keeps_comments_and_the_other_entries_byte_for_byte()
 def test_a_change_that_adds_an_error_is_refused_and_nothing_is_written(settings, knowledge_dir: Path, client):
     engine = client.app.state.dashboard.engine
     existing = load_knowledge(knowledge_dir).entries[0].entry
-    before = {p.name: p.read_bytes() for p in knowledge_dir.iterdir()}
+    before = {p.name: p.read_bytes() for p in knowledge_dir.iterdir() if p.is_file()}
     duplicate = entry("kns-trung-cau-hoi", existing.question)
     result = save_entry(duplicate.model_copy(update={"topic": existing.topic}), actor="admin", action="create",
                         engine=engine, settings=settings)
@@ -46,4 +46,4 @@ def test_a_change_that_adds_an_error_is_refused_and_nothing_is_written(settings,
     moved = existing.model_copy(update={"topic": "digital_skills" if existing.topic != "digital_skills" else
                                         "public_services"})
     assert not save_entry(moved, actor="admin", action="update", engine=engine, settings=settings).saved
-    assert {p.name: p.read_bytes() for p in knowledge_dir.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in knowledge_dir.iterdir() if p.is_file()} == before
