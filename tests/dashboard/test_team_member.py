@@ -92,6 +92,17 @@ def test_the_revealed_phone_number_is_a_tel_link(client: TestClient, settings, b
     assert '<a class="phone" href="tel:0912345678">0912345678</a>' in page
 
 
+def shown_transcript(client: TestClient, settings, browser_for, chat_id: str, question: str,
+                     transcript: list[tuple[str, str]]) -> str:
+    """Escalate `question` with `transcript` to Xã Tân Lập and return the transcript list of its ticket page."""
+    request = EscalationRequest(channel="web", chat_id=chat_id, question=question, transcript=transcript,
+                                commune_code="SL03", phone=None, consent=False, topic=None)
+    code = submit_escalation(request, engine=client.app.state.dashboard.engine, settings=settings)
+    page = browser_for("tanlap_lan").get(f"/dashboard/escalations/{code}").text
+    start = page.index('<ul class="transcript">')
+    return page[start:page.index("</ul>", start)]
+
+
 def test_the_transcript_shows_what_the_citizen_saw_without_form_noise_or_raw_payloads(client: TestClient, settings,
                                                                                        browser_for):
     transcript = [
@@ -105,11 +116,7 @@ def test_the_transcript_shows_what_the_citizen_saw_without_form_noise_or_raw_pay
                 "(ví dụ: \"xã Tân Lập\" hoặc \"tan lap\")."),
         ("citizen", "tan lap"),
     ]
-    request = EscalationRequest(channel="web", chat_id="w-9", question="VssID báo lỗi khi đăng nhập",
-                                transcript=transcript, commune_code="SL03", phone=None, consent=False, topic=None)
-    code = submit_escalation(request, engine=client.app.state.dashboard.engine, settings=settings)
-    page = browser_for("tanlap_lan").get(f"/dashboard/escalations/{code}").text
-    shown = page[page.index('<ul class="transcript">'):page.index("</ul>", page.index('<ul class="transcript">'))]
+    shown = shown_transcript(client, settings, browser_for, "w-9", "VssID báo lỗi khi đăng nhập", transcript)
     assert "/deny" not in shown and "/choose_entry" not in shown and "/feedback_bad" not in shown
     assert "bấm nút «Cài VssID đúng ứng dụng thật»" in shown and "bấm nút «Không»" in shown and "bấm nút «👎" in shown
     assert "Câu trả lời này có giúp được bạn không?" not in shown and "Bạn đang sống ở xã/phường nào?" not in shown
@@ -179,10 +186,6 @@ def test_the_transcript_names_the_ticket_buttons_the_citizen_pressed(client: Tes
         ("citizen", '/reopen_ticket{"ticket":"TL-AB123"}'),
         ("citizen", '/feedback_good{"question":12}'),
     ]
-    request = EscalationRequest(channel="web", chat_id="w-10", question="Tổ trả lời chưa đúng ý tôi",
-                                transcript=transcript, commune_code="SL03", phone=None, consent=False, topic=None)
-    code = submit_escalation(request, engine=client.app.state.dashboard.engine, settings=settings)
-    page = browser_for("tanlap_lan").get(f"/dashboard/escalations/{code}").text
-    shown = page[page.index('<ul class="transcript">'):page.index("</ul>", page.index('<ul class="transcript">'))]
+    shown = shown_transcript(client, settings, browser_for, "w-10", "Tổ trả lời chưa đúng ý tôi", transcript)
     assert "bấm nút «Phiếu của tôi»" in shown and "bấm nút «Mở lại phiếu»" in shown and "bấm nút «👍" in shown
     assert "một nút bấm" not in shown and "/reopen_ticket" not in shown
